@@ -1,7 +1,21 @@
-/** One command runs everything: unit specs next to the code, e2e suites in test/. */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+/**
+ * One command runs everything: unit specs next to the code, then every e2e suite in
+ * test/ once per AUTH_STRATEGY (the `e2e:<mode>` projects), against the real Redis.
+ */
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
+
+const e2e = (strategy) => ({
+  displayName: `e2e:${strategy}`,
+  testEnvironment: 'node',
+  rootDir: 'test',
+  testRegex: '.*\\.e2e-spec\\.ts$',
+  transform: { '^.+\\.ts$': tsJest },
+  globalSetup: '<rootDir>/support/require-redis.ts',
+  setupFiles: [`<rootDir>/support/strategy.${strategy}.ts`],
+});
 
 module.exports = {
+  testTimeout: 30000,
   projects: [
     {
       displayName: 'unit',
@@ -10,12 +24,8 @@ module.exports = {
       testRegex: '.*\\.spec\\.ts$',
       transform: { '^.+\\.ts$': tsJest },
     },
-    {
-      displayName: 'e2e',
-      testEnvironment: 'node',
-      rootDir: 'test',
-      testRegex: '.*\\.e2e-spec\\.ts$',
-      transform: { '^.+\\.ts$': tsJest },
-    },
+    e2e('session'),
+    e2e('jwt'),
+    e2e('both'),
   ],
 };

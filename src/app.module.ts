@@ -1,0 +1,35 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module';
+import { StoreUnavailableFilter } from './common/store-unavailable.filter';
+import type { AppConfig } from './config/config.schema';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { PostsModule } from './posts/posts.module';
+import { RedisModule } from './redis/redis.module';
+
+/**
+ * The application for one validated configuration. Which stores and which auth
+ * mechanisms exist is decided here, at composition time, from that configuration.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        // Typed access everywhere else: ConfigService<AppConfig, true>.get('session', { infer: true }).
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => config] }),
+        LoggingModule.register(config),
+        RedisModule.register(config.redisUrl),
+        DatabaseModule.register(config),
+        AuthModule.forRoot(config),
+        PostsModule.register(config.dataStore),
+        HealthModule.register(config),
+      ],
+      providers: [{ provide: APP_FILTER, useClass: StoreUnavailableFilter }],
+    };
+  }
+}

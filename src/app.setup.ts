@@ -1,0 +1,41 @@
+import { ValidationPipe } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { addAuthSchemes } from './auth/auth.openapi';
+import { VALIDATION_OPTIONS } from './common/validation';
+import type { AppConfig } from './config/config.schema';
+
+export const BODY_LIMIT = '100kb';
+
+/** App-wide HTTP setup, shared by main.ts and the e2e suites so they test what ships. */
+export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.trustProxyHops);
+  app.use(helmet());
+  app.enableCors({
+    // Only listed origins get Access-Control-Allow-Origin; others get no CORS headers at all.
+    origin: (origin, allow) => allow(null, origin !== undefined && config.corsOrigins.includes(origin)),
+    credentials: true,
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'X-CSRF-Token', 'X-Request-Id'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+    maxAge: 600,
+  });
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.use(cookieParser());
+  app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
+  app.enableShutdownHooks();
+  setUpSwagger(app, config);
+}
+
+function setUpSwagger(app: NestExpressApplication, config: AppConfig): void {
+  const builder = new DocumentBuilder()
+    .setTitle('nest-dual-auth')
+    .setDescription('Sessions, JWTs or both behind the same routes; see API.md for the contract')
+    .setVersion('1');
+  const document = SwaggerModule.createDocument(app, addAuthSchemes(builder, config).build());
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

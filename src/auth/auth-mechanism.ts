@@ -1,0 +1,32 @@
+import type { Request, Response } from 'express';
+import type { User } from '../users/domain/user';
+import type { AuthenticatedUser } from './authenticated-user';
+
+/** What a token login or refresh returns (API.md). */
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+/**
+ * One way of proving identity (a session cookie, a bearer token). AuthModule picks the
+ * mechanisms from AUTH_STRATEGY; the guard and the controller only see this interface.
+ */
+export abstract class AuthMechanism {
+  /**
+   * The caller, or null when the request carries no credential of this kind.
+   * Throws (401, 403, 503) when it carries one that does not hold.
+   */
+  abstract authenticate(req: Request): Promise<AuthenticatedUser | null>;
+
+  /** Establishes the credential after a successful password check; returns login response fields. */
+  abstract login(req: Request, res: Response, user: User): Promise<Partial<TokenPair>>;
+
+  /** Ends the credential the request authenticated with (and, for tokens, the refresh family given). */
+  abstract logout(req: Request, res: Response, refreshToken?: string): Promise<void>;
+}
+
+/** DI token for the mechanisms in force, most specific first (bearer before cookie). */
+export const AUTH_MECHANISMS = Symbol('AUTH_MECHANISMS');

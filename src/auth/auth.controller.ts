@@ -1,0 +1,96 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Req,
+  Res,
+  UnauthorizedException,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { User } from '../users/domain/user';
+import { UserResponse } from '../users/dto/user.response';
+import { UsersService } from '../users/users.service';
+import { AuthService } from './auth.service';
+import type { AuthenticatedUser } from './authenticated-user';
+import { CurrentUser } from './decorators/current-user.decorator';
+import { Public } from './decorators/public.decorator';
+import { LoginResponse } from './dto/login.response';
+import { LoginDto, RegisterDto } from './dto/register.dto';
+import { LogoutDto } from './dto/logout.dto';
+import { LocalAuthGuard, LoginUser } from './guards/local-auth.guard';
+import { TooManyAttemptsFilter } from './too-many-attempts.filter';
+
+/** The routes every AUTH_STRATEGY shares; mode-specific ones live in their own controllers. */
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Public()
+  @Post('register')
+  @ApiCreatedResponse({ type: UserResponse })
+  @ApiBadRequestResponse({ description: 'Invalid body' })
+  @ApiConflictResponse({ description: 'Email already registered' })
+  async register(@Body() dto: RegisterDto): Promise<UserResponse> {
+    return UserResponse.from(await this.auth.register(dto));
+  }
+
+  @Public()
+  @UseGuards(LocalAuthGuard)
+  @UseFilters(TooManyAttemptsFilter)
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({
+    type: LoginResponse,
+    description: 'Sets the session cookie and/or returns tokens, per AUTH_STRATEGY',
+  })
+  @ApiBadRequestResponse({ description: 'Invalid body' })
+  @ApiUnauthorizedResponse({ description: 'Bad credentials (same body for unknown email and wrong password)' })
+  @ApiTooManyRequestsResponse({ description: 'Too many failed attempts for this email or IP; see Retry-After' })
+  async login(
+    // The body was validated by LocalAuthGuard; declaring it documents it in OpenAPI.
+    @Body() _dto: LoginDto,
+    @LoginUser() user: User,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<LoginResponse> {
+    const credentials = await this.auth.issueCredentials(req, res, user);
+    return { user: UserResponse.from(user), ...credentials };
+  }
+
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'Session ended and/or refresh family revoked' })
+  @ApiUnauthorizedResponse()
+  async logout(@Body() dto: LogoutDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.auth.endCredentials(req, res, dto.refreshToken);
+  }
+
+  @Get('me')
+  @ApiOkResponse({ type: UserResponse })
+  @ApiUnauthorizedResponse()
+  async me(@CurrentUser() caller: AuthenticatedUser): Promise<UserResponse> {
+    const user = await this.users.findById(caller.id);
+    // Deleted since the credential was issued: the credential no longer proves anything.
+    if (!user) throw new UnauthorizedException('Authentication required');
+    return UserResponse.from(user);
+  }
+}

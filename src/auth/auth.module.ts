@@ -1,0 +1,104 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, Optional, Provider, Type } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { PassportModule } from '@nestjs/passport';
+import type Redis from 'ioredis';
+import type { Connection } from 'mongoose';
+import type { AppConfig } from '../config/config.schema';
+import { REDIS } from '../redis/redis.module';
+import { UsersModule } from '../users/users.module';
+import { AUTH_MECHANISMS, AuthMechanism } from './auth-mechanism';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { AuthenticatedGuard } from './guards/authenticated.guard';
+import { LoginThrottle } from './login-throttle';
+import { PasswordHasher } from './password-hasher';
+import { CsrfService } from './session/csrf.service';
+import { SessionAuthController } from './session/session-auth.controller';
+import { SessionMechanism } from './session/session.mechanism';
+import { SESSION_STORE, SessionMiddleware } from './session/session.middleware';
+import { createSessionStore } from './session/session-store.factory';
+import { LocalStrategy } from './strategies/local.strategy';
+import { JwtKeys } from './tokens/jwt-keys';
+import { JwtMechanism } from './tokens/jwt.mechanism';
+import { MemoryTokenStore } from './tokens/memory-token.store';
+import { RedisTokenStore } from './tokens/redis-token.store';
+import { JwksController, TokenAuthController } from './tokens/token-auth.controller';
+import { TokenService } from './tokens/token.service';
+import { TokenStore } from './tokens/token.store';
+
+interface MechanismParts {
+  mechanism: Type<AuthMechanism>;
+  controllers: Type[];
+  providers: Provider[];
+}
+
+function sessionParts(config: AppConfig): MechanismParts {
+  return {
+    mechanism: SessionMechanism,
+    controllers: [SessionAuthController],
+    providers: [
+      {
+        provide: SESSION_STORE,
+        useFactory: (redis?: Redis, mongo?: Connection) => createSessionStore(config, redis, mongo),
+        inject: [
+          { token: REDIS, optional: true },
+          { token: getConnectionToken(), optional: true },
+        ],
+      },
+      SessionMiddleware,
+      CsrfService,
+    ],
+  };
+}
+
+function tokenParts(config: AppConfig): MechanismParts {
+  return {
+    mechanism: JwtMechanism,
+    // The JWKS route exists only where there are public keys to publish.
+    controllers: [TokenAuthController, ...(config.jwt.algorithm === 'HS256' ? [] : [JwksController])],
+    providers: [
+      { provide: JwtKeys, useValue: JwtKeys.load(config.jwt) },
+      TokenService,
+      { provide: TokenStore, useClass: config.redisUrl ? RedisTokenStore : MemoryTokenStore },
+    ],
+  };
+}
+
+/**
+ * The only place that reads AUTH_STRATEGY. It decides which mechanisms stand behind the
+ * global AuthenticatedGuard, which mode-specific routes exist, and which middleware runs;
+ * the rest of the application never knows how a request was authenticated.
+ */
+@Module({})
+export class AuthModule implements NestModule {
+  constructor(@Optional() private readonly sessionMiddleware?: SessionMiddleware) {}
+
+  static forRoot(config: AppConfig): DynamicModule {
+    // Bearer first: in `both` mode a request with an Authorization header is judged by it.
+    const parts = [
+      ...(config.authStrategy !== 'session' ? [tokenParts(config)] : []),
+      ...(config.authStrategy !== 'jwt' ? [sessionParts(config)] : []),
+    ];
+    const mechanisms = parts.map((part) => part.mechanism);
+
+    return {
+      module: AuthModule,
+      imports: [UsersModule.register(config.dataStore), PassportModule],
+      controllers: [AuthController, ...parts.flatMap((part) => part.controllers)],
+      providers: [
+        AuthService,
+        PasswordHasher,
+        LoginThrottle,
+        LocalStrategy,
+        ...parts.flatMap((part) => [part.mechanism, ...part.providers]),
+        { provide: AUTH_MECHANISMS, useFactory: (...all: AuthMechanism[]) => all, inject: mechanisms },
+        { provide: APP_GUARD, useClass: AuthenticatedGuard },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.sessionMiddleware) consumer.apply(SessionMiddleware).forRoutes('{*splat}');
+  }
+}

@@ -1,0 +1,58 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { normalizeEmail, User } from '../users/domain/user';
+import { UsersService } from '../users/users.service';
+import { LoginThrottle } from './login-throttle';
+import { PasswordHasher } from './password-hasher';
+import { RegisterDto } from './dto/register.dto';
+import { AUTH_MECHANISMS, AuthMechanism, TokenPair } from './auth-mechanism';
+
+/** One body for unknown email and wrong password, so neither can be told apart. */
+export const BAD_CREDENTIALS = 'Invalid email or password';
+
+/** Credentials: registration and the password check behind every login. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly throttle: LoginThrottle,
+    @Inject(AUTH_MECHANISMS) private readonly mechanisms: AuthMechanism[],
+  ) {}
+
+  async register(dto: RegisterDto): Promise<User> {
+    const passwordHash = await this.hasher.hash(dto.password);
+    return this.users.create({ email: normalizeEmail(dto.email), name: dto.name ?? null, passwordHash });
+  }
+
+  /**
+   * @throws 429 once the email or IP has spent its attempts, 401 for bad credentials.
+   * Unknown emails are verified against a dummy hash: both failures cost the same.
+   */
+  async validateCredentials(email: string, password: string, ip: string): Promise<User> {
+    const normalized = normalizeEmail(email);
+    await this.throttle.assertAllowed(normalized, ip);
+    const user = await this.users.findByEmail(normalized);
+    const valid = user
+      ? await this.hasher.verify(user.passwordHash, password)
+      : await this.hasher.verifyNothing(password);
+    if (!user || !valid) {
+      await this.throttle.recordFailure(normalized, ip);
+      throw new UnauthorizedException(BAD_CREDENTIALS);
+    }
+    await this.throttle.recordSuccess(normalized);
+    return user;
+  }
+
+  /** After a successful password check: a session, tokens, or both, per AUTH_STRATEGY. */
+  async issueCredentials(req: Request, res: Response, user: User): Promise<Partial<TokenPair>> {
+    const fields: Partial<TokenPair> = {};
+    for (const mechanism of this.mechanisms) Object.assign(fields, await mechanism.login(req, res, user));
+    return fields;
+  }
+
+  /** Logout: each mechanism ends the credential of its kind that the request carries. */
+  async endCredentials(req: Request, res: Response, refreshToken?: string): Promise<void> {
+    for (const mechanism of this.mechanisms) await mechanism.logout(req, res, refreshToken);
+  }
+}

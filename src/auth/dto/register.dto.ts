@@ -1,0 +1,30 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CredentialsDto {
+  @ApiProperty({ example: 'ann@example.com', description: 'Trimmed; compared case-insensitively' })
+  @Transform(trim)
+  @IsString()
+  @MaxLength(254)
+  @IsEmail()
+  email: string;
+
+  @ApiProperty({ minLength: 8, maxLength: 128, example: 'correct horse battery' })
+  @IsString()
+  @Length(8, 128)
+  password: string;
+}
+
+export class RegisterDto extends CredentialsDto {
+  @ApiPropertyOptional({ maxLength: 100, example: 'Ann', description: 'Display name; null when absent' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  name?: string;
+}
+
+export class LoginDto extends CredentialsDto {}

@@ -1,0 +1,44 @@
+import { ForbiddenException, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { createHmac } from 'node:crypto';
+import { doubleCsrf, DoubleCsrfUtilities } from 'csrf-csrf';
+import type { Request, Response } from 'express';
+import type { AppConfig } from '../../config/config.schema';
+import { baseCookieOptions } from './session-cookie';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Signed double-submit CSRF tokens (csrf-csrf) bound to the session id: a token from
+ * GET /auth/csrf is worthless for any other session, including the one before login.
+ */
+@Injectable()
+export class CsrfService {
+  private readonly csrf: DoubleCsrfUtilities;
+
+  constructor(config: ConfigService<AppConfig, true>) {
+    const cookie = config.get('cookie', { infer: true });
+    // Keys of their own, derived from the session secrets (the first signs, all verify),
+    // so the two never share a purpose.
+    const secrets = config
+      .get('session', { infer: true })
+      .secrets.map((secret) => createHmac('sha256', secret).update('csrf').digest('hex'));
+    this.csrf = doubleCsrf({
+      getSecret: () => secrets,
+      getSessionIdentifier: (req) => req.session?.id ?? '',
+      cookieName: cookie.secure ? '__Host-csrf' : 'csrf',
+      cookieOptions: baseCookieOptions(cookie),
+      getCsrfTokenFromRequest: (req) => req.headers['x-csrf-token'],
+    });
+  }
+
+  issueToken(req: Request, res: Response): string {
+    return this.csrf.generateCsrfToken(req, res, { overwrite: true });
+  }
+
+  /** @throws 403 for an unsafe method without a valid X-CSRF-Token. */
+  assertValid(req: Request): void {
+    if (SAFE_METHODS.has(req.method)) return;
+    if (!this.csrf.validateRequest(req)) throw new ForbiddenException('Invalid or missing CSRF token');
+  }
+}

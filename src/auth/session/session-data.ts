@@ -1,0 +1,34 @@
+import 'express-session';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** Epoch ms of the login that created this session: the absolute expiry counts from it. */
+    authenticatedAt: number;
+    /** The only identity a session holds: the user is looked up on each request. */
+    userId: string;
+  }
+}
+
+/**
+ * Seconds a stored session may live from now: the idle TTL, capped by what is left of
+ * the absolute TTL counted from login. Stores expire the record at that moment even
+ * when nobody calls again.
+ */
+export function sessionTtlSeconds(
+  session: { authenticatedAt?: number },
+  idleTtl: number,
+  absoluteTtl: number,
+  now = Date.now(),
+): number {
+  if (!session.authenticatedAt) return idleTtl;
+  const remaining = Math.ceil((session.authenticatedAt + absoluteTtl * 1000 - now) / 1000);
+  return Math.max(1, Math.min(idleTtl, remaining));
+}
+
+export function isPastAbsoluteExpiry(
+  authenticatedAt: number | undefined,
+  absoluteTtl: number,
+  now = Date.now(),
+): boolean {
+  return authenticatedAt === undefined || now >= authenticatedAt + absoluteTtl * 1000;
+}

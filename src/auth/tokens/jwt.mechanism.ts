@@ -1,0 +1,108 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Request, Response } from 'express';
+import type { AppConfig } from '../../config/config.schema';
+import type { User } from '../../users/domain/user';
+import { AuthMechanism, TokenPair } from '../auth-mechanism';
+import type { AuthenticatedUser } from '../authenticated-user';
+import { TokenClaims, TokenService } from './token.service';
+import { TokenStore } from './token.store';
+
+const BEARER = /^Bearer(?: +(\S*))?$/i;
+const REVOKED = 'Token has been revoked';
+
+/** Refresh tokens are stored as SHA-256 hashes: a leaked store holds no usable token. */
+const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+/**
+ * Bearer access tokens, with rotating refresh tokens grouped in families. Every login
+ * starts a family; every refresh rotates within it; replaying a rotated refresh token
+ * ends the whole family.
+ */
+@Injectable()
+export class JwtMechanism extends AuthMechanism {
+  private readonly denylist: boolean;
+  /** The verified claims of each bearer-authenticated request, for logout. */
+  private readonly claimsOf = new WeakMap<Request, TokenClaims>();
+
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly store: TokenStore,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    super();
+    this.denylist = config.get('jwt', { infer: true }).revocation === 'denylist';
+  }
+
+  async authenticate(req: Request): Promise<AuthenticatedUser | null> {
+    const header = req.headers.authorization;
+    if (header === undefined) return null;
+    const match = BEARER.exec(header);
+    if (!match) return null; // another scheme: not ours to judge
+    if (!match[1]) throw new UnauthorizedException('Invalid or expired token');
+    const claims = this.tokens.verifyAccess(match[1]);
+    if (this.denylist && (await this.store.isDenied(claims.jti, claims.fam))) {
+      throw new UnauthorizedException(REVOKED);
+    }
+    this.claimsOf.set(req, claims);
+    return { id: claims.sub, credential: 'bearer' };
+  }
+
+  async login(req: Request, _res: Response, user: User): Promise<TokenPair> {
+    const familyId = randomUUID();
+    const pair = this.issuePair(user.id, familyId);
+    const now = Date.now();
+    await this.store.createFamily(
+      familyId,
+      hashToken(pair.refreshToken),
+      { userId: user.id, createdAt: now, lastSeenAt: now, userAgent: req.get('user-agent') ?? '', ip: req.ip ?? '' },
+      this.tokens.refreshTtl,
+    );
+    return pair;
+  }
+
+  /** Rotates: the presented token stops working; presenting it again ends the family. */
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const claims = this.tokens.verifyRefresh(refreshToken);
+    const pair = this.issuePair(claims.sub, claims.fam);
+    const result = await this.store.rotate(
+      claims.fam,
+      hashToken(refreshToken),
+      hashToken(pair.refreshToken),
+      this.tokens.refreshTtl,
+    );
+    if (result === 'rotated') return pair;
+    if (result === 'reused') await this.store.revokeFamily(claims.fam, this.tokens.accessTtl);
+    throw new UnauthorizedException(result === 'reused' ? 'Refresh token reuse detected' : REVOKED);
+  }
+
+  async logout(req: Request, _res: Response, refreshToken?: string): Promise<void> {
+    const claims = this.claimsOf.get(req);
+    if (claims) {
+      if (this.denylist) await this.store.denyAccessToken(claims.jti, claims.exp - Math.floor(Date.now() / 1000));
+      await this.store.revokeFamily(claims.fam, this.tokens.accessTtl);
+    }
+    const family = refreshToken ? this.familyOf(refreshToken) : undefined;
+    if (family && family !== claims?.fam && (await this.store.familyOwner(family)) === req.user?.id) {
+      await this.store.revokeFamily(family, this.tokens.accessTtl);
+    }
+  }
+
+  private familyOf(refreshToken: string): string | undefined {
+    try {
+      return this.tokens.verifyRefresh(refreshToken).fam;
+    } catch {
+      return undefined; // an expired or foreign token has nothing left to revoke
+    }
+  }
+
+  private issuePair(userId: string, familyId: string): TokenPair {
+    return {
+      accessToken: this.tokens.signAccess(userId, familyId).token,
+      refreshToken: this.tokens.signRefresh(userId, familyId).token,
+      tokenType: 'Bearer',
+      expiresIn: this.tokens.accessTtl,
+    };
+  }
+}

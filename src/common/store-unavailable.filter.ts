@@ -1,0 +1,42 @@
+import { ArgumentsHost, Catch, HttpException, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
+import type Redis from 'ioredis';
+import { REDIS } from '../redis/redis.module';
+
+/** Error names the MongoDB driver and Mongoose use when the server cannot be reached. */
+const MONGO_UNAVAILABLE = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongooseServerSelectionError',
+]);
+
+/** Messages ioredis rejects with when it cannot reach Redis (offline queue disabled). */
+const REDIS_UNAVAILABLE =
+  /Stream isn't writeable|Connection is closed|Command timed out|Reached the max retries|ECONNREFUSED|ECONNRESET/;
+
+/**
+ * A store that is down is an outage, not a bug: answer 503 naming the store, so clients
+ * retry and operators know where to look. Everything else keeps Nest's default handling.
+ */
+@Catch()
+export class StoreUnavailableFilter extends BaseExceptionFilter {
+  constructor(@Optional() @Inject(REDIS) private readonly redis?: Redis) {
+    super();
+  }
+
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    const store = exception instanceof HttpException ? null : this.unavailableStore(exception);
+    super.catch(store ? new ServiceUnavailableException(`${store} is unavailable`) : exception, host);
+  }
+
+  private unavailableStore(exception: unknown): 'redis' | 'mongo' | null {
+    if (!(exception instanceof Error)) return null;
+    if (MONGO_UNAVAILABLE.has(exception.name) || /buffering timed out/.test(exception.message)) return 'mongo';
+    if (exception.name === 'MaxRetriesPerRequestError' || REDIS_UNAVAILABLE.test(exception.message)) return 'redis';
+    if (this.redis && this.redis.status !== 'ready') return 'redis';
+    return null;
+  }
+}

@@ -1,0 +1,197 @@
+import { z } from 'zod';
+
+/**
+ * The one schema for every variable of CONFIG.md. Raw environment strings go in;
+ * a typed, nested AppConfig comes out, or a ConfigError with one line per problem.
+ */
+
+export const DEV_SESSION_SECRET = 'dev-only-session-secret-do-not-use-in-production';
+export const DEV_JWT_SECRET = 'dev-only-jwt-secret-do-not-use-in-production!!';
+export const SERVICE_NAME = 'nest-dual-auth';
+
+const MIN_SECRET_LENGTH = 32;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const integer = () => z.coerce.number({ error: 'must be an integer' }).int('must be an integer');
+const seconds = (fallback: number) => integer().positive('must be a positive number of seconds').default(fallback);
+
+const commaList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  );
+
+const envSchema = z
+  .object({
+    PORT: integer().min(0, 'must be a port number').max(65535, 'must be a port number').default(3000),
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    AUTH_STRATEGY: z.enum(['session', 'jwt', 'both']).default('session'),
+    DATA_STORE: z.enum(['mongo', 'memory']).optional(),
+    MONGODB_URI: optionalString.pipe(
+      z
+        .string()
+        .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI')
+        .optional(),
+    ),
+    SESSION_STORE: z.enum(['redis', 'mongo', 'memory']).optional(),
+    REDIS_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+        .optional(),
+    ),
+    SESSION_SECRET: commaList.pipe(
+      z.array(z.string().min(MIN_SECRET_LENGTH, `each secret must be at least ${MIN_SECRET_LENGTH} characters`)),
+    ),
+    SESSION_COOKIE_NAME: z
+      .string()
+      .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be a valid cookie name')
+      .default('sid'),
+    SESSION_IDLE_TTL: seconds(1800),
+    SESSION_ABSOLUTE_TTL: seconds(43200),
+    COOKIE_SECURE: z.stringbool().optional(),
+    COOKIE_SAMESITE: z.enum(['lax', 'strict', 'none']).default('lax'),
+    CORS_ORIGINS: commaList,
+    JWT_ALGORITHM: z.enum(['HS256', 'RS256', 'ES256']).default('HS256'),
+    JWT_SECRET: optionalString.pipe(
+      z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
+    ),
+    JWT_PRIVATE_KEY_FILE: optionalString,
+    JWT_PUBLIC_KEY_FILE: optionalString,
+    /** Addition to CONFIG.md: public keys of the previous key pair(s), still accepted during a rotation. */
+    JWT_PREVIOUS_PUBLIC_KEY_FILES: commaList,
+    JWT_ACCESS_TTL: seconds(900),
+    JWT_REFRESH_TTL: seconds(1209600),
+    JWT_ISSUER: z.string().min(1).default(SERVICE_NAME),
+    JWT_AUDIENCE: z.string().min(1).default(SERVICE_NAME),
+    JWT_REVOCATION: z.enum(['denylist', 'none']).default('denylist'),
+    LOGIN_MAX_ATTEMPTS: integer().positive('must be at least 1').default(5),
+    LOGIN_WINDOW: seconds(900),
+    // Additions to CONFIG.md, documented in the README.
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: integer().min(0, 'must be the number of trusted proxy hops').default(0),
+  })
+  .superRefine((env, ctx) => {
+    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    const dataStore = env.DATA_STORE ?? (env.MONGODB_URI ? 'mongo' : 'memory');
+    const sessionStore = env.SESSION_STORE ?? (env.REDIS_URL ? 'redis' : 'memory');
+    const production = env.NODE_ENV === 'production';
+    const secure = env.COOKIE_SECURE ?? production;
+
+    if ((dataStore === 'mongo' || sessionStore === 'mongo') && !env.MONGODB_URI) {
+      problem('MONGODB_URI', 'is required when DATA_STORE or SESSION_STORE is mongo');
+    }
+    if (sessionStore === 'redis' && !env.REDIS_URL) {
+      problem('REDIS_URL', 'is required when SESSION_STORE=redis');
+    }
+    if (env.CORS_ORIGINS.includes('*')) {
+      problem('CORS_ORIGINS', '"*" is refused: list the allowed origins (credentials are always allowed)');
+    }
+    for (const origin of env.CORS_ORIGINS.filter((item) => item !== '*')) {
+      if (!isOrigin(origin)) problem('CORS_ORIGINS', `"${origin}" is not an origin like https://app.example.com`);
+    }
+    if (env.COOKIE_SAMESITE === 'none' && !secure) {
+      problem('COOKIE_SAMESITE', 'none requires COOKIE_SECURE=true');
+    }
+    if (env.JWT_ALGORITHM !== 'HS256') {
+      if (!env.JWT_PRIVATE_KEY_FILE)
+        problem('JWT_PRIVATE_KEY_FILE', `is required with JWT_ALGORITHM=${env.JWT_ALGORITHM}`);
+      if (!env.JWT_PUBLIC_KEY_FILE)
+        problem('JWT_PUBLIC_KEY_FILE', `is required with JWT_ALGORITHM=${env.JWT_ALGORITHM}`);
+    }
+    if (production) {
+      if (dataStore === 'memory') problem('DATA_STORE', 'memory is refused in production: set MONGODB_URI');
+      if (sessionStore === 'memory') problem('SESSION_STORE', 'memory is refused in production: set REDIS_URL');
+      if (env.SESSION_SECRET.length === 0) problem('SESSION_SECRET', 'is required in production');
+      if (env.SESSION_SECRET.includes(DEV_SESSION_SECRET))
+        problem('SESSION_SECRET', 'the development default is refused in production');
+      if (env.JWT_ALGORITHM === 'HS256' && !env.JWT_SECRET)
+        problem('JWT_SECRET', 'is required in production with HS256');
+      if (env.JWT_SECRET === DEV_JWT_SECRET) problem('JWT_SECRET', 'the development default is refused in production');
+    }
+  })
+  .transform((env) => {
+    const production = env.NODE_ENV === 'production';
+    return {
+      port: env.PORT,
+      nodeEnv: env.NODE_ENV,
+      isProduction: production,
+      authStrategy: env.AUTH_STRATEGY,
+      dataStore: env.DATA_STORE ?? (env.MONGODB_URI ? 'mongo' : 'memory'),
+      mongodbUri: env.MONGODB_URI,
+      sessionStore: env.SESSION_STORE ?? (env.REDIS_URL ? 'redis' : 'memory'),
+      redisUrl: env.REDIS_URL,
+      session: {
+        /** The first signs, all verify: rotate by prepending a new secret. */
+        secrets: env.SESSION_SECRET.length > 0 ? env.SESSION_SECRET : [DEV_SESSION_SECRET],
+        cookieName: env.SESSION_COOKIE_NAME,
+        idleTtl: env.SESSION_IDLE_TTL,
+        absoluteTtl: env.SESSION_ABSOLUTE_TTL,
+      },
+      cookie: {
+        secure: env.COOKIE_SECURE ?? production,
+        sameSite: env.COOKIE_SAMESITE,
+      },
+      corsOrigins: env.CORS_ORIGINS,
+      jwt: {
+        algorithm: env.JWT_ALGORITHM,
+        secret: env.JWT_SECRET ?? DEV_JWT_SECRET,
+        privateKeyFile: env.JWT_PRIVATE_KEY_FILE,
+        publicKeyFile: env.JWT_PUBLIC_KEY_FILE,
+        previousPublicKeyFiles: env.JWT_PREVIOUS_PUBLIC_KEY_FILES,
+        accessTtl: env.JWT_ACCESS_TTL,
+        refreshTtl: env.JWT_REFRESH_TTL,
+        issuer: env.JWT_ISSUER,
+        audience: env.JWT_AUDIENCE,
+        revocation: env.JWT_REVOCATION,
+      },
+      login: {
+        maxAttempts: env.LOGIN_MAX_ATTEMPTS,
+        window: env.LOGIN_WINDOW,
+      },
+      logLevel: env.LOG_LEVEL,
+      /** Reverse proxies in front of the service: their X-Forwarded-* headers are trusted. */
+      trustProxyHops: env.TRUST_PROXY,
+    } as const;
+  });
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+export type AppConfig = z.output<typeof envSchema>;
+export type AuthStrategy = AppConfig['authStrategy'];
+
+/** Start-up refuses to go on: `problems` holds one human line per bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment (process.env, or a test's own record). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const result = envSchema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? 'environment');
+      return `${variable}: ${issue.message}`;
+    }),
+  );
+}

@@ -1,0 +1,24 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsMongoId, IsOptional, Max, Min } from 'class-validator';
+import { ToNumber } from './query-number.transform';
+
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 100;
+
+export class ListPostsQueryDto {
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })
+  @IsOptional()
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LIMIT)
+  limit: number = DEFAULT_LIMIT;
+
+  @ApiPropertyOptional({
+    description: 'Id of the last post of the previous page; this page holds older posts',
+    pattern: '^[0-9a-fA-F]{24}$',
+  })
+  @IsOptional()
+  @IsMongoId()
+  before?: string;
+}

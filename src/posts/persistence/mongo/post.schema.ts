@@ -1,0 +1,47 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument, Types } from 'mongoose';
+import { isLngLat } from '../../domain/coordinates';
+
+/** Model name for forFeature / @InjectModel; the collection is named explicitly below. */
+export const POST_MODEL = 'Post';
+
+/** A GeoJSON Point, the only shape a 2dsphere index and $geoNear accept. */
+@Schema({ _id: false })
+export class GeoPointRecord {
+  @Prop({ type: String, enum: ['Point'], required: true })
+  type: 'Point';
+
+  @Prop({
+    type: [Number],
+    required: true,
+    // Without this an absent array defaults to [] and slips past `required`.
+    default: undefined,
+    validate: {
+      validator: isLngLat,
+      message: 'coordinates must be [lng, lat] with lng in [-180, 180] and lat in [-90, 90]',
+    },
+  })
+  coordinates: [number, number];
+}
+
+export const GeoPointSchema = SchemaFactory.createForClass(GeoPointRecord);
+
+@Schema({ timestamps: true, collection: 'posts' })
+export class PostRecord {
+  @Prop({ type: Types.ObjectId, required: true, index: true })
+  userId: Types.ObjectId;
+
+  @Prop({ type: String, required: true, minlength: 1, maxlength: 2000 })
+  text: string;
+
+  @Prop({ type: GeoPointSchema, required: true })
+  location: GeoPointRecord;
+}
+
+export const PostSchema = SchemaFactory.createForClass(PostRecord);
+PostSchema.index({ location: '2dsphere' });
+
+export type PostRecordDocument = HydratedDocument<PostRecord>;
+
+/** What `.lean()`, `.toObject()` and the $geoNear pipeline return for a post. */
+export type PostLean = PostRecord & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };

@@ -1,0 +1,25 @@
+/** A registered account as the application sees it, whatever store holds it. */
+export interface User {
+  id: string;
+  /** Trimmed and lower-cased: the one spelling every comparison uses. */
+  email: string;
+  name: string | null;
+  passwordHash: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewUser = Pick<User, 'email' | 'name' | 'passwordHash'>;
+
+/** Thrown by a UserRepository when the email already belongs to an account. */
+export class EmailTakenError extends Error {
+  constructor() {
+    super('Email is already registered');
+    this.name = 'EmailTakenError';
+  }
+}
+
+/** Trim and lower-case: `Ann@X.io ` and `ann@x.io` are one account. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}

@@ -1,0 +1,27 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { User } from '../domain/user';
+
+/** The public `User` shape of API.md: never the password hash. */
+export class UserResponse {
+  @ApiProperty({ example: '665f1c2b9d3e4a0012345678', pattern: '^[0-9a-f]{24}$' })
+  id: string;
+
+  @ApiProperty({ example: 'ann@example.com' })
+  email: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Ann' })
+  name: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt: Date;
+
+  /** Copies field by field: spreading a User would carry passwordHash along. */
+  static from(user: User): UserResponse {
+    const response = new UserResponse();
+    response.id = user.id;
+    response.email = user.email;
+    response.name = user.name;
+    response.createdAt = user.createdAt;
+    return response;
+  }
+}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { ObjectId } from 'bson';
+import { EmailTakenError, NewUser, normalizeEmail, User } from '../../domain/user';
+import { UserRepository } from '../user.repository';
+
+/**
+ * Process-local store for development and tests; behaves like the Mongo adapter.
+ * Methods are not `async` because nothing here awaits (eslint's require-await).
+ */
+@Injectable()
+export class MemoryUserRepository extends UserRepository {
+  private readonly byId = new Map<string, User>();
+
+  create(input: NewUser): Promise<User> {
+    // Normalized again so this store agrees with the Mongo schema's lowercase/trim.
+    const email = normalizeEmail(input.email);
+    if (this.findStoredByEmail(email)) return Promise.reject(new EmailTakenError());
+    const now = new Date();
+    const user: User = {
+      id: new ObjectId().toHexString(),
+      email,
+      name: input.name ?? null,
+      passwordHash: input.passwordHash,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.byId.set(user.id, user);
+    return Promise.resolve(copy(user));
+  }
+
+  findById(id: string): Promise<User | null> {
+    // Lower-cased because Mongo accepts upper-case hex for the same ObjectId.
+    const user = this.byId.get(id.toLowerCase());
+    return Promise.resolve(user ? copy(user) : null);
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    const user = this.findStoredByEmail(normalizeEmail(email));
+    return Promise.resolve(user ? copy(user) : null);
+  }
+
+  updatePasswordHash(id: string, passwordHash: string): Promise<boolean> {
+    const user = this.byId.get(id.toLowerCase());
+    if (!user) return Promise.resolve(false);
+    user.passwordHash = passwordHash;
+    user.updatedAt = new Date();
+    return Promise.resolve(true);
+  }
+
+  private findStoredByEmail(email: string): User | undefined {
+    for (const user of this.byId.values()) {
+      if (user.email === email) return user;
+    }
+    return undefined;
+  }
+}
+
+/** Callers get copies, so mutating a returned object never changes the store. */
+function copy(user: User): User {
+  return { ...user, createdAt: new Date(user.createdAt), updatedAt: new Date(user.updatedAt) };
+}

@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { isObjectIdHex } from '../../../database/object-id';
+import { EmailTakenError, NewUser, normalizeEmail, User } from '../../domain/user';
+import { UserRepository } from '../user.repository';
+import { toUser } from './user.mapper';
+import { USER_MODEL, UserLean, UserRecord } from './user.schema';
+
+const DUPLICATE_KEY = 11000;
+
+@Injectable()
+export class MongoUserRepository extends UserRepository {
+  constructor(@InjectModel(USER_MODEL) private readonly users: Model<UserRecord>) {
+    super();
+  }
+
+  async create(input: NewUser): Promise<User> {
+    try {
+      const created = await this.users.create({
+        email: normalizeEmail(input.email),
+        name: input.name ?? null,
+        passwordHash: input.passwordHash,
+      });
+      return toUser(created.toObject<UserLean>());
+    } catch (error) {
+      // The unique index is the only race-free uniqueness check.
+      if (isDuplicateKeyError(error)) throw new EmailTakenError();
+      throw error;
+    }
+  }
+
+  async findById(id: string): Promise<User | null> {
+    // A malformed id cannot name a user; querying with it would throw a CastError.
+    if (!isObjectIdHex(id)) return null;
+    const record = await this.users.findById(id).lean<UserLean>().exec();
+    return record ? toUser(record) : null;
+  }
+
+  async findByEmail(email: string): Promise<User | null> {
+    const record = await this.users
+      .findOne({ email: normalizeEmail(email) })
+      .lean<UserLean>()
+      .exec();
+    return record ? toUser(record) : null;
+  }
+
+  async updatePasswordHash(id: string, passwordHash: string): Promise<boolean> {
+    if (!isObjectIdHex(id)) return false;
+    const result = await this.users.updateOne({ _id: id }, { $set: { passwordHash } }).exec();
+    return result.matchedCount === 1;
+  }
+}
+
+function isDuplicateKeyError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === DUPLICATE_KEY;
+}

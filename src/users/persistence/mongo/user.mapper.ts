@@ -1,0 +1,14 @@
+import { User } from '../../domain/user';
+import { UserLean } from './user.schema';
+
+/** The one place a user's `_id` becomes the domain's string id. */
+export function toUser(record: UserLean): User {
+  return {
+    id: record._id.toString(),
+    email: record.email,
+    name: record.name ?? null,
+    passwordHash: record.passwordHash,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}

@@ -1,0 +1,64 @@
+import mongoose, { Types } from 'mongoose';
+import { toUser } from './user.mapper';
+import { UserLean, UserRecord, UserSchema } from './user.schema';
+
+// A model on a private Mongoose instance: building documents needs no server.
+const UserModel = new mongoose.Mongoose().model<UserRecord>('UserSchemaSpec', UserSchema);
+
+describe('UserSchema', () => {
+  it('declares a unique index on email', () => {
+    expect(UserSchema.indexes()).toContainEqual([{ email: 1 }, expect.objectContaining({ unique: true })]);
+  });
+
+  it('stores the collection and timestamps the contract relies on', () => {
+    expect(UserSchema.get('collection')).toBe('users');
+    expect(UserSchema.path('createdAt')).toBeDefined();
+    expect(UserSchema.path('updatedAt')).toBeDefined();
+  });
+
+  it('trims and lower-cases the email', () => {
+    const user = new UserModel({ email: '  Ann@Example.IO ', passwordHash: 'h' });
+    expect(user.email).toBe('ann@example.io');
+    expect(user.validateSync()).toBeUndefined();
+  });
+
+  it('defaults name to null', () => {
+    expect(new UserModel({ email: 'a@b.io', passwordHash: 'h' }).name).toBeNull();
+  });
+
+  it('requires email and passwordHash', () => {
+    const error = new UserModel({}).validateSync();
+    expect(Object.keys(error?.errors ?? {}).sort()).toEqual(['email', 'passwordHash']);
+  });
+});
+
+describe('toUser', () => {
+  it('maps a document to a domain user with a string id and nothing of Mongo', () => {
+    const _id = new Types.ObjectId();
+    const createdAt = new Date('2026-01-01T00:00:00Z');
+    const updatedAt = new Date('2026-01-02T00:00:00Z');
+    const record = { _id, __v: 3, email: 'ann@x.io', name: null, passwordHash: 'h', createdAt, updatedAt };
+
+    const user = toUser(record);
+
+    expect(user).toEqual({
+      id: _id.toHexString(),
+      email: 'ann@x.io',
+      name: null,
+      passwordHash: 'h',
+      createdAt,
+      updatedAt,
+    });
+    expect(typeof user.id).toBe('string');
+    expect(user).not.toHaveProperty('_id');
+    expect(user).not.toHaveProperty('__v');
+  });
+
+  it('maps a hydrated document through toObject()', () => {
+    const doc = new UserModel({ email: 'Bob@X.io', passwordHash: 'h', name: 'Bob' });
+    const user = toUser(doc.toObject<UserLean>());
+    expect(user.id).toBe(doc._id.toHexString());
+    expect(user.name).toBe('Bob');
+    expect(user.email).toBe('bob@x.io');
+  });
+});

@@ -1,0 +1,79 @@
+import { ConflictException, Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { MemoryUserRepository } from './persistence/memory/memory-user.repository';
+import { UserRepository } from './persistence/user.repository';
+import { UsersModule } from './users.module';
+import { UsersService } from './users.service';
+
+describe('UsersService', () => {
+  let service: UsersService;
+
+  beforeEach(() => {
+    service = new UsersService(new MemoryUserRepository());
+  });
+
+  it('stores the email normalized', async () => {
+    const user = await service.create({ email: '  Ann@Example.IO ', name: null, passwordHash: 'h' });
+    expect(user.email).toBe('ann@example.io');
+  });
+
+  it('turns a taken email into a 409 with a stable message', async () => {
+    await service.create({ email: 'ann@example.io', name: null, passwordHash: 'h' });
+    await expect(service.create({ email: 'ANN@example.io', name: 'Other', passwordHash: 'h2' })).rejects.toThrow(
+      new ConflictException('Email is already registered'),
+    );
+  });
+
+  it('finds by email whatever its spelling, and by id', async () => {
+    const user = await service.create({ email: 'ann@example.io', name: 'Ann', passwordHash: 'h' });
+    expect(await service.findByEmail(' ANN@EXAMPLE.IO')).toEqual(user);
+    expect(await service.findById(user.id)).toEqual(user);
+    expect(await service.findById('not-an-id')).toBeNull();
+  });
+
+  it('updates the password hash', async () => {
+    const user = await service.create({ email: 'ann@example.io', name: null, passwordHash: 'old' });
+    expect(await service.updatePasswordHash(user.id, 'new')).toBe(true);
+    expect((await service.findById(user.id))?.passwordHash).toBe('new');
+    expect(await service.updatePasswordHash('000000000000000000000000', 'new')).toBe(false);
+  });
+});
+
+describe('UsersModule', () => {
+  @Injectable()
+  class AuthLike {
+    constructor(readonly users: UsersService) {}
+  }
+  @Injectable()
+  class AdminLike {
+    constructor(readonly users: UsersService) {}
+  }
+  @Module({ imports: [UsersModule.register('memory')], providers: [AuthLike], exports: [AuthLike] })
+  class AuthLikeModule {}
+  @Module({ imports: [UsersModule.register('memory')], providers: [AdminLike], exports: [AdminLike] })
+  class AdminLikeModule {}
+
+  // Nest 11 tells dynamic modules apart by object identity by default ('reference'):
+  // without register()'s memo, each import would get a memory store of its own.
+  it.each([['reference' as const], ['deep-hash' as const]])(
+    'gives every importer the same store (%s module ids)',
+    async (moduleIdGeneratorAlgorithm) => {
+      const moduleRef = await Test.createTestingModule(
+        { imports: [AuthLikeModule, AdminLikeModule] },
+        { moduleIdGeneratorAlgorithm },
+      ).compile();
+      const created = await moduleRef.get(AuthLike).users.create({ email: 'a@b.io', name: null, passwordHash: 'h' });
+      expect(await moduleRef.get(AdminLike).users.findById(created.id)).toEqual(created);
+      expect(moduleRef.get(UserRepository, { strict: false })).toBeInstanceOf(MemoryUserRepository);
+      await moduleRef.close();
+    },
+  );
+
+  it('gives each application its own store', async () => {
+    const first = await Test.createTestingModule({ imports: [UsersModule.register('memory')] }).compile();
+    const second = await Test.createTestingModule({ imports: [UsersModule.register('memory')] }).compile();
+    const created = await first.get(UsersService).create({ email: 'a@b.io', name: null, passwordHash: 'h' });
+    expect(await second.get(UsersService).findById(created.id)).toBeNull();
+    await Promise.all([first.close(), second.close()]);
+  });
+});

@@ -1,0 +1,43 @@
+import type { Server } from 'node:http';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { AppConfig, AuthStrategy, loadConfig } from '../../src/config/config.schema';
+
+/** The mode this run of the suite proves; jest.config.js runs the e2e project once per mode. */
+export const STRATEGY: AuthStrategy = (process.env.AUTH_STRATEGY as AuthStrategy | undefined) ?? 'session';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export const usesSessions = STRATEGY !== 'jwt';
+export const usesTokens = STRATEGY !== 'session';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: Server;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application, as main.ts builds it, on the real Redis, for this run's mode.
+ * `env` overrides the variables of CONFIG.md for one test (short TTLs, a private Redis).
+ */
+export async function startApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    AUTH_STRATEGY: STRATEGY,
+    REDIS_URL,
+    // Many tests log in from 127.0.0.1; the rate-limit spec sets its own limit.
+    LOGIN_MAX_ATTEMPTS: '1000',
+    // Lets a spec pose as a distinct client with X-Forwarded-For.
+    TRUST_PROXY: '1',
+    ...env,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
+  configureApp(app, config);
+  await app.init();
+  return { app, http: app.getHttpServer(), config, close: () => app.close() };
+}
