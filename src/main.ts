@@ -4,22 +4,12 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
-import { AppConfig, ConfigError, loadConfig } from './config/config.schema';
-
-function readConfig(): AppConfig {
-  // Development convenience: real environment variables win over the file.
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  try {
-    return loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) process.stderr.write(`Invalid configuration: ${problem}\n`);
-    process.exit(1);
-  }
-}
+import { ConfigError, loadConfig } from './config/config.schema';
 
 async function bootstrap(): Promise<void> {
-  const config = readConfig();
+  // Development convenience: real environment variables win over the file.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const config = loadConfig(process.env);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
     bodyParser: false,
@@ -30,4 +20,12 @@ async function bootstrap(): Promise<void> {
   app.get(Logger).log(`Listening on ${url} (AUTH_STRATEGY=${config.authStrategy}); Swagger UI at ${url}/docs`);
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  // Refuse to start with one clear line per problem, and a non-zero exit.
+  const lines =
+    error instanceof ConfigError
+      ? error.problems.map((problem) => `Invalid configuration: ${problem}`)
+      : [`Start-up failed: ${error instanceof Error ? error.message : String(error)}`];
+  for (const line of lines) process.stderr.write(`${line}\n`);
+  process.exit(1);
+});
