@@ -14,7 +14,14 @@ export const BODY_LIMIT = '100kb';
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.trustProxyHops);
-  app.use(helmet());
+  app.use(
+    helmet({
+      // Over plain HTTP (development, a first docker compose run), upgrading every request to
+      // https would leave Swagger UI blank; behind TLS (COOKIE_SECURE=true) both apply.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.cookie.secure ? [] : null } },
+      strictTransportSecurity: config.cookie.secure,
+    }),
+  );
   app.enableCors({
     // Only listed origins get Access-Control-Allow-Origin; others get no CORS headers at all.
     origin: (origin, allow) => allow(null, origin !== undefined && config.corsOrigins.includes(origin)),
@@ -27,7 +34,6 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.use(cookieParser());
   app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
-  app.enableShutdownHooks();
   setUpSwagger(app, config);
 }
 

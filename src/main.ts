@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
+import { enableGracefulShutdown } from './common/graceful-shutdown';
 import { ConfigError, loadConfig } from './config/config.schema';
 
 async function bootstrap(): Promise<void> {
@@ -15,6 +16,7 @@ async function bootstrap(): Promise<void> {
     bodyParser: false,
   });
   configureApp(app, config);
+  enableGracefulShutdown(app, (message) => app.get(Logger).log(message));
   await app.listen(config.port);
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
   app.get(Logger).log(`Listening on ${url} (AUTH_STRATEGY=${config.authStrategy}); Swagger UI at ${url}/docs`);

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { User } from '../users/domain/user';
 import type { AuthenticatedUser } from './authenticated-user';
+import type { SessionResponse } from './dto/session.response';
 
 /** What a token login or refresh returns (API.md). */
 export interface TokenPair {
@@ -26,6 +27,15 @@ export abstract class AuthMechanism {
 
   /** Ends the credential the request authenticated with (and, for tokens, the refresh family given). */
   abstract logout(req: Request, res: Response, refreshToken?: string): Promise<void>;
+
+  /** The user's live sessions of this kind; `req` tells which one is current. */
+  abstract listSessions(userId: string, req: Request): Promise<SessionResponse[]>;
+
+  /** Ends one of the user's sessions by handle; false when the user has no such session. */
+  abstract endSession(userId: string, handle: string, req: Request, res: Response): Promise<boolean>;
+
+  /** Ends every session of this kind of the user, except the request's own when `keepCurrent`. */
+  abstract endAllSessions(userId: string, req: Request, res: Response, keepCurrent: boolean): Promise<void>;
 }
 
 /** DI token for the mechanisms in force, most specific first (bearer before cookie). */

@@ -1,7 +1,9 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
+  Param,
   HttpCode,
   HttpStatus,
   Post,
@@ -15,6 +17,8 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
@@ -32,6 +36,8 @@ import { Public } from './decorators/public.decorator';
 import { LoginResponse } from './dto/login.response';
 import { LoginDto, RegisterDto } from './dto/register.dto';
 import { LogoutDto } from './dto/logout.dto';
+import { ChangePasswordDto, SessionIdParams } from './dto/change-password.dto';
+import { SessionResponse } from './dto/session.response';
 import { LocalAuthGuard, LoginUser } from './guards/local-auth.guard';
 import { TooManyAttemptsFilter } from './too-many-attempts.filter';
 
@@ -92,5 +98,55 @@ export class AuthController {
     // Deleted since the credential was issued: the credential no longer proves anything.
     if (!user) throw new UnauthorizedException('Authentication required');
     return UserResponse.from(user);
+  }
+
+  @Get('sessions')
+  @ApiOkResponse({ type: [SessionResponse], description: "The caller's cookie sessions and refresh families" })
+  @ApiUnauthorizedResponse()
+  listSessions(@CurrentUser() caller: AuthenticatedUser, @Req() req: Request): Promise<SessionResponse[]> {
+    return this.auth.listSessions(caller.id, req);
+  }
+
+  @Delete('sessions/:id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'That session or refresh family ended, on every instance' })
+  @ApiNotFoundResponse({ description: "Unknown, or not the caller's" })
+  @ApiUnauthorizedResponse()
+  async endSession(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param() params: SessionIdParams,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
+    await this.auth.endSession(caller.id, params.id, req, res);
+  }
+
+  @Post('logout-all')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'Every session and refresh family of the caller ended, this one included' })
+  @ApiUnauthorizedResponse()
+  async logoutAll(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
+    await this.auth.endAllSessions(caller.id, req, res);
+  }
+
+  @Post('password')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @UseFilters(TooManyAttemptsFilter)
+  @ApiNoContentResponse({ description: 'Password changed; every other session and refresh family ended' })
+  @ApiBadRequestResponse()
+  @ApiUnauthorizedResponse()
+  @ApiForbiddenResponse({ description: 'Wrong current password (or missing CSRF token)' })
+  @ApiTooManyRequestsResponse({ description: 'Too many wrong current passwords; see Retry-After' })
+  async changePassword(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body() dto: ChangePasswordDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
+    await this.auth.changePassword(caller.id, dto, req, res);
   }
 }

@@ -16,6 +16,7 @@ import { PasswordHasher } from './password-hasher';
 import { CsrfService } from './session/csrf.service';
 import { SessionAuthController } from './session/session-auth.controller';
 import { SessionMechanism } from './session/session.mechanism';
+import { MemorySessionIndex, RedisSessionIndex, SessionIndex } from './session/session-index';
 import { SESSION_STORE, SessionMiddleware } from './session/session.middleware';
 import { createSessionStore } from './session/session-store.factory';
 import { LocalStrategy } from './strategies/local.strategy';
@@ -48,6 +49,7 @@ function sessionParts(config: AppConfig): MechanismParts {
       },
       SessionMiddleware,
       CsrfService,
+      { provide: SessionIndex, useClass: config.redisUrl ? RedisSessionIndex : MemorySessionIndex },
     ],
   };
 }

@@ -1,10 +1,12 @@
-import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { normalizeEmail, User } from '../users/domain/user';
 import { UsersService } from '../users/users.service';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 import { RegisterDto } from './dto/register.dto';
+import type { ChangePasswordDto } from './dto/change-password.dto';
+import type { SessionResponse } from './dto/session.response';
 import { AUTH_MECHANISMS, AuthMechanism, TokenPair } from './auth-mechanism';
 
 /** One body for unknown email and wrong password, so neither can be told apart. */
@@ -54,5 +56,40 @@ export class AuthService {
   /** Logout: each mechanism ends the credential of its kind that the request carries. */
   async endCredentials(req: Request, res: Response, refreshToken?: string): Promise<void> {
     for (const mechanism of this.mechanisms) await mechanism.logout(req, res, refreshToken);
+  }
+
+  /** Cookie sessions and refresh families alike, oldest first. */
+  async listSessions(userId: string, req: Request): Promise<SessionResponse[]> {
+    const lists = await Promise.all(this.mechanisms.map((mechanism) => mechanism.listSessions(userId, req)));
+    return lists.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** @throws 404 when the handle is not one of the caller's sessions. */
+  async endSession(userId: string, handle: string, req: Request, res: Response): Promise<void> {
+    for (const mechanism of this.mechanisms) {
+      if (await mechanism.endSession(userId, handle, req, res)) return;
+    }
+    throw new NotFoundException('No such session');
+  }
+
+  async endAllSessions(userId: string, req: Request, res: Response, keepCurrent = false): Promise<void> {
+    for (const mechanism of this.mechanisms) await mechanism.endAllSessions(userId, req, res, keepCurrent);
+  }
+
+  /**
+   * @throws 403 for a wrong current password (counted like a failed login, so it cannot
+   * be guessed faster through this route). Every other session and family ends.
+   */
+  async changePassword(userId: string, dto: ChangePasswordDto, req: Request, res: Response): Promise<void> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new UnauthorizedException('Authentication required');
+    const ip = req.ip ?? 'unknown';
+    await this.throttle.assertAllowed(user.email, ip);
+    if (!(await this.hasher.verify(user.passwordHash, dto.currentPassword))) {
+      await this.throttle.recordFailure(user.email, ip);
+      throw new ForbiddenException('Current password is wrong');
+    }
+    await this.users.updatePasswordHash(user.id, await this.hasher.hash(dto.newPassword));
+    await this.endAllSessions(user.id, req, res, true);
   }
 }

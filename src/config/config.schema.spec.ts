@@ -81,7 +81,14 @@ describe('loadConfig', () => {
       REDIS_URL: 'http://x',
     });
     expect(problems).toHaveLength(6);
-    for (const variable of ['PORT', 'AUTH_STRATEGY', 'SESSION_SECRET', 'COOKIE_SECURE', 'JWT_ACCESS_TTL', 'REDIS_URL']) {
+    for (const variable of [
+      'PORT',
+      'AUTH_STRATEGY',
+      'SESSION_SECRET',
+      'COOKIE_SECURE',
+      'JWT_ACCESS_TTL',
+      'REDIS_URL',
+    ]) {
       expect(problems.filter((line) => line.startsWith(`${variable}: `))).toHaveLength(1);
     }
   });

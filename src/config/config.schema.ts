@@ -79,6 +79,7 @@ const envSchema = z
     // Additions to CONFIG.md, documented in the README.
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: integer().min(0, 'must be the number of trusted proxy hops').default(0),
+    COOKIE_HOST_PREFIX: z.stringbool().default(true),
   })
   .superRefine((env, ctx) => {
     const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -121,6 +122,9 @@ const envSchema = z
   })
   .transform((env) => {
     const production = env.NODE_ENV === 'production';
+    const secure = env.COOKIE_SECURE ?? production;
+    /** `__Host-` cookies are Secure, Path=/ and have no Domain: no subdomain can set or shadow them. */
+    const prefix = secure && env.COOKIE_HOST_PREFIX ? '__Host-' : '';
     return {
       port: env.PORT,
       nodeEnv: env.NODE_ENV,
@@ -133,12 +137,14 @@ const envSchema = z
       session: {
         /** The first signs, all verify: rotate by prepending a new secret. */
         secrets: env.SESSION_SECRET.length > 0 ? env.SESSION_SECRET : [DEV_SESSION_SECRET],
-        cookieName: env.SESSION_COOKIE_NAME,
+        cookieName: `${prefix}${env.SESSION_COOKIE_NAME}`,
         idleTtl: env.SESSION_IDLE_TTL,
         absoluteTtl: env.SESSION_ABSOLUTE_TTL,
       },
       cookie: {
-        secure: env.COOKIE_SECURE ?? production,
+        secure,
+        /** Prepended to every cookie name we set. */
+        prefix,
         sameSite: env.COOKIE_SAMESITE,
       },
       corsOrigins: env.CORS_ORIGINS,

@@ -26,7 +26,7 @@ export class CsrfService {
     this.csrf = doubleCsrf({
       getSecret: () => secrets,
       getSessionIdentifier: (req) => req.session?.id ?? '',
-      cookieName: cookie.secure ? '__Host-csrf' : 'csrf',
+      cookieName: `${cookie.prefix}csrf`,
       cookieOptions: baseCookieOptions(cookie),
       getCsrfTokenFromRequest: (req) => req.headers['x-csrf-token'],
     });

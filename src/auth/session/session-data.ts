@@ -6,6 +6,10 @@ declare module 'express-session' {
     authenticatedAt: number;
     /** The only identity a session holds: the user is looked up on each request. */
     userId: string;
+    /** Public handle of this session in GET /auth/sessions (never the session id). */
+    handle: string;
+    /** Epoch ms of the last activity that extended the idle deadline. */
+    lastSeenAt: number;
   }
 }
 
@@ -23,6 +27,14 @@ export function sessionTtlSeconds(
   if (!session.authenticatedAt) return idleTtl;
   const remaining = Math.ceil((session.authenticatedAt + absoluteTtl * 1000 - now) / 1000);
   return Math.max(1, Math.min(idleTtl, remaining));
+}
+
+/**
+ * How stale the idle deadline may get before a request extends it: rewriting the
+ * session on every request would cost a store write each time for almost nothing.
+ */
+export function keepAliveIntervalMs(idleTtl: number): number {
+  return Math.min(60_000, (idleTtl * 1000) / 10);
 }
 
 export function isPastAbsoluteExpiry(

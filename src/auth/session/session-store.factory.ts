@@ -10,6 +10,27 @@ import { sessionTtlSeconds } from './session-data';
 
 export const SESSION_KEY_PREFIX = 'sess:';
 
+/**
+ * A record that is not a session (corrupted, or written by something else) reads as no
+ * session at all: the request is unauthenticated (401), never a 500.
+ */
+export const serializer = {
+  stringify: (session: SessionData): string => JSON.stringify(session),
+  parse: (raw: string): SessionData => {
+    try {
+      const session = JSON.parse(raw) as unknown;
+      if (isRecord(session) && isRecord(session.cookie)) return session as unknown as SessionData;
+    } catch {
+      // fall through
+    }
+    return null as unknown as SessionData; // connect-redis passes it on: "no session"
+  },
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** The express-session store named by SESSION_STORE. */
 export function createSessionStore(config: AppConfig, redis?: Redis, mongo?: Connection): Store {
   const { idleTtl, absoluteTtl } = config.session;
@@ -18,7 +39,8 @@ export function createSessionStore(config: AppConfig, redis?: Redis, mongo?: Con
   switch (config.sessionStore) {
     case 'redis':
       if (!redis) throw new Error('SESSION_STORE=redis needs a Redis client');
-      return new RedisStore({ client: redis, prefix: SESSION_KEY_PREFIX, ttl });
+      // No touch: an EXPIRE on every request would buy nothing the keep-alive write does not.
+      return new RedisStore({ client: redis, prefix: SESSION_KEY_PREFIX, ttl, disableTouch: true, serializer });
     case 'mongo':
       if (!mongo) throw new Error('SESSION_STORE=mongo needs a MongoDB connection');
       return MongoStore.create({

@@ -1,32 +1,47 @@
-import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
-import type { Session } from 'express-session';
+import type { Session, SessionData, Store } from 'express-session';
 import type { AppConfig } from '../../config/config.schema';
 import type { User } from '../../users/domain/user';
 import { UsersService } from '../../users/users.service';
 import { AuthMechanism, TokenPair } from '../auth-mechanism';
 import type { AuthenticatedUser } from '../authenticated-user';
+import type { SessionResponse } from '../dto/session.response';
 import { CsrfService } from './csrf.service';
 import { baseCookieOptions } from './session-cookie';
-import { isPastAbsoluteExpiry } from './session-data';
+import { isPastAbsoluteExpiry, keepAliveIntervalMs } from './session-data';
+import { SessionIndex } from './session-index';
+import { SESSION_STORE } from './session.middleware';
+import { storeCall } from './store-call';
+
+/** User agents are free text from the client: keep what identifies a device, no more. */
+const MAX_USER_AGENT = 256;
 
 /**
  * Cookie sessions. SessionMiddleware (express-session) has loaded the session; this
- * turns it into the caller, enforces the absolute expiry, and checks CSRF on unsafe
- * requests. The session holds the user id and login time, nothing else.
+ * turns it into the caller, enforces the absolute expiry, extends the idle deadline,
+ * and checks CSRF on unsafe requests. Like a token, the session carries the identity:
+ * no user lookup on every request. The session holds the user id, its handle and
+ * two timestamps; the per-user SessionIndex lets the user list and end sessions.
  */
 @Injectable()
 export class SessionMechanism extends AuthMechanism {
+  private readonly idleTtl: number;
   private readonly absoluteTtl: number;
+  private readonly keepAliveMs: number;
 
   constructor(
     private readonly users: UsersService,
     private readonly csrf: CsrfService,
+    private readonly index: SessionIndex,
+    @Inject(SESSION_STORE) private readonly store: Store,
     private readonly config: ConfigService<AppConfig, true>,
   ) {
     super();
-    this.absoluteTtl = config.get('session', { infer: true }).absoluteTtl;
+    ({ idleTtl: this.idleTtl, absoluteTtl: this.absoluteTtl } = config.get('session', { infer: true }));
+    this.keepAliveMs = keepAliveIntervalMs(this.idleTtl);
   }
 
   async authenticate(req: Request): Promise<AuthenticatedUser | null> {
@@ -37,27 +52,118 @@ export class SessionMechanism extends AuthMechanism {
       await destroy(session);
       return null;
     }
-    const user = await this.users.findById(userId);
-    if (!user) {
-      await destroy(session); // the account is gone: so is every session of it
-      return null;
-    }
+    if (!(await this.keepAlive(session, userId))) return null;
     this.csrf.assertValid(req);
-    return { id: user.id, credential: 'cookie' };
+    return { id: userId, credential: 'cookie' };
   }
 
   async login(req: Request, _res: Response, user: User): Promise<Partial<TokenPair>> {
     // A new id at login: an id that existed before (fixation) is worthless after it.
     await storeCall((done) => req.session.regenerate(done));
-    req.session.userId = user.id;
-    req.session.authenticatedAt = Date.now();
+    const now = Date.now();
+    const handle = randomBytes(12).toString('base64url');
+    Object.assign(req.session, { userId: user.id, authenticatedAt: now, lastSeenAt: now, handle });
     await storeCall((done) => req.session.save(done));
+    await this.index.add(
+      user.id,
+      handle,
+      {
+        sid: req.sessionID,
+        createdAt: now,
+        userAgent: (req.get('user-agent') ?? '').slice(0, MAX_USER_AGENT),
+        ip: req.ip ?? '',
+      },
+      this.absoluteTtl,
+    );
     return {};
   }
 
   async logout(req: Request, res: Response): Promise<void> {
-    if (typeof req.session?.userId !== 'string') return;
+    const { userId, handle } = req.session ?? {};
+    if (typeof userId !== 'string') return;
     await destroy(req.session);
+    if (handle) await this.index.remove(userId, [handle]);
+    this.clearCookie(res);
+  }
+
+  async listSessions(userId: string, req: Request): Promise<SessionResponse[]> {
+    const views: SessionResponse[] = [];
+    const stale: string[] = [];
+    for (const [handle, entry] of await this.index.list(userId)) {
+      const session = await this.load(entry.sid);
+      if (!session || session.userId !== userId || session.handle !== handle) {
+        stale.push(handle); // expired on its own, or ended elsewhere
+        continue;
+      }
+      views.push({
+        id: handle,
+        kind: 'cookie',
+        createdAt: new Date(entry.createdAt).toISOString(),
+        lastSeenAt: new Date(session.lastSeenAt ?? entry.createdAt).toISOString(),
+        userAgent: entry.userAgent,
+        ip: entry.ip,
+        current: entry.sid === req.sessionID,
+      });
+    }
+    await this.index.remove(userId, stale);
+    return views;
+  }
+
+  async endSession(userId: string, handle: string, req: Request, res: Response): Promise<boolean> {
+    const entry = (await this.index.list(userId)).get(handle);
+    if (!entry) return false;
+    await this.end(entry.sid, req, res);
+    await this.index.remove(userId, [handle]);
+    return true;
+  }
+
+  async endAllSessions(userId: string, req: Request, res: Response, keepCurrent: boolean): Promise<void> {
+    const ended: string[] = [];
+    for (const [handle, entry] of await this.index.list(userId)) {
+      if (keepCurrent && entry.sid === req.sessionID) continue;
+      await this.end(entry.sid, req, res);
+      ended.push(handle);
+    }
+    await this.index.remove(userId, ended);
+  }
+
+  /**
+   * Extends the idle deadline at most once per keep-alive interval: one store write, not
+   * one per request. The account is re-checked at the same moment, so a deleted user's
+   * sessions die within that interval without a user lookup on every request.
+   * @returns false when the account no longer exists (the session is then destroyed).
+   */
+  private async keepAlive(session: Session & Partial<SessionData>, userId: string): Promise<boolean> {
+    const now = Date.now();
+    if (now - (session.lastSeenAt ?? 0) < this.keepAliveMs) return true;
+    if (!(await this.users.findById(userId))) {
+      await destroy(session);
+      return false;
+    }
+    session.lastSeenAt = now;
+    session.cookie.maxAge = this.idleTtl * 1000; // express-session saves it and re-sends the cookie
+    return true;
+  }
+
+  /** Ends a session by id; the request's own through req.session, so nothing saves it back. */
+  private async end(sid: string, req: Request, res: Response): Promise<void> {
+    if (sid === req.sessionID && req.session) {
+      await destroy(req.session);
+      this.clearCookie(res);
+    } else {
+      await storeCall((done) => this.store.destroy(sid, done));
+    }
+  }
+
+  private load(sid: string): Promise<Partial<SessionData> | null> {
+    return new Promise((resolve, reject) =>
+      this.store.get(sid, (error?: Error | null, session?: SessionData | null) =>
+        error ? reject(error) : resolve(session ?? null),
+      ),
+    );
+  }
+
+  private clearCookie(res: Response): void {
     const { cookieName } = this.config.get('session', { infer: true });
     res.clearCookie(cookieName, baseCookieOptions(this.config.get('cookie', { infer: true })));
   }
@@ -65,11 +171,4 @@ export class SessionMechanism extends AuthMechanism {
 
 function destroy(session: Session): Promise<void> {
   return storeCall((done) => session.destroy(done));
-}
-
-/** Runs a callback-style store operation; a store failure is an outage (503). */
-function storeCall(operation: (done: (error?: unknown) => void) => unknown): Promise<void> {
-  return new Promise((resolve, reject) => {
-    operation((error) => (error ? reject(new ServiceUnavailableException('Session store is unavailable')) : resolve()));
-  });
 }

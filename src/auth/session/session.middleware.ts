@@ -24,7 +24,9 @@ export class SessionMiddleware implements NestMiddleware {
       store,
       resave: false,
       saveUninitialized: false,
-      rolling: true,
+      // The idle deadline moves when SessionMechanism extends it (cookie and store together),
+      // not on every response: see keepAlive().
+      rolling: false,
       cookie: { ...baseCookieOptions(config.get('cookie', { infer: true })), maxAge: idleTtl * 1000 },
     });
   }

@@ -56,7 +56,11 @@ describe('JwtKeys', () => {
   it('refuses a public key that does not match the private key', () => {
     expect(() =>
       JwtKeys.load(
-        jwtConfig({ JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEY_FILE: es1.privateFile, JWT_PUBLIC_KEY_FILE: es2.publicFile }),
+        jwtConfig({
+          JWT_ALGORITHM: 'ES256',
+          JWT_PRIVATE_KEY_FILE: es1.privateFile,
+          JWT_PUBLIC_KEY_FILE: es2.publicFile,
+        }),
       ),
     ).toThrow('JWT_PUBLIC_KEY_FILE does not match JWT_PRIVATE_KEY_FILE');
   });
@@ -67,7 +71,11 @@ describe('JwtKeys', () => {
       load({ JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEY_FILE: es384.privateFile, JWT_PUBLIC_KEY_FILE: es384.publicFile }),
     ).toThrow('ES256 needs EC keys on the P-256 curve');
     expect(
-      load({ JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY_FILE: rsaSmall.privateFile, JWT_PUBLIC_KEY_FILE: rsaSmall.publicFile }),
+      load({
+        JWT_ALGORITHM: 'RS256',
+        JWT_PRIVATE_KEY_FILE: rsaSmall.privateFile,
+        JWT_PUBLIC_KEY_FILE: rsaSmall.publicFile,
+      }),
     ).toThrow('RS256 needs RSA keys of at least 2048 bits');
     expect(
       load({ JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY_FILE: es1.privateFile, JWT_PUBLIC_KEY_FILE: es1.publicFile }),
@@ -77,7 +85,11 @@ describe('JwtKeys', () => {
   it('names the variable when a key file cannot be read', () => {
     expect(() =>
       JwtKeys.load(
-        jwtConfig({ JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEY_FILE: join(dir, 'missing'), JWT_PUBLIC_KEY_FILE: es1.publicFile }),
+        jwtConfig({
+          JWT_ALGORITHM: 'ES256',
+          JWT_PRIVATE_KEY_FILE: join(dir, 'missing'),
+          JWT_PUBLIC_KEY_FILE: es1.publicFile,
+        }),
       ),
     ).toThrow(/^JWT_PRIVATE_KEY_FILE: cannot read .*missing \(ENOENT\)$/);
   });

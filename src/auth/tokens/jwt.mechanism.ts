@@ -6,10 +6,13 @@ import type { AppConfig } from '../../config/config.schema';
 import type { User } from '../../users/domain/user';
 import { AuthMechanism, TokenPair } from '../auth-mechanism';
 import type { AuthenticatedUser } from '../authenticated-user';
+import type { SessionResponse } from '../dto/session.response';
 import { TokenClaims, TokenService } from './token.service';
 import { TokenStore } from './token.store';
 
-const BEARER = /^Bearer(?: +(\S*))?$/i;
+/** The scheme is case-insensitive (RFC 9110 §11.1); its credentials are one token (RFC 6750 §2.1). */
+const BEARER_SCHEME = /^Bearer(?:\s|$)/i;
+const BEARER = /^Bearer +(\S+)$/i;
 const REVOKED = 'Token has been revoked';
 
 /** Refresh tokens are stored as SHA-256 hashes: a leaked store holds no usable token. */
@@ -38,9 +41,10 @@ export class JwtMechanism extends AuthMechanism {
   async authenticate(req: Request): Promise<AuthenticatedUser | null> {
     const header = req.headers.authorization;
     if (header === undefined) return null;
+    if (!BEARER_SCHEME.test(header)) return null; // another scheme: not ours to judge
+    // A malformed Bearer header fails closed: it must not fall through to the cookie in `both` mode.
     const match = BEARER.exec(header);
-    if (!match) return null; // another scheme: not ours to judge
-    if (!match[1]) throw new UnauthorizedException('Invalid or expired token');
+    if (!match) throw new UnauthorizedException('Invalid or expired token');
     const claims = this.tokens.verifyAccess(match[1]);
     if (this.denylist && (await this.store.isDenied(claims.jti, claims.fam))) {
       throw new UnauthorizedException(REVOKED);
@@ -86,6 +90,32 @@ export class JwtMechanism extends AuthMechanism {
     const family = refreshToken ? this.familyOf(refreshToken) : undefined;
     if (family && family !== claims?.fam && (await this.store.familyOwner(family)) === req.user?.id) {
       await this.store.revokeFamily(family, this.tokens.accessTtl);
+    }
+  }
+
+  async listSessions(userId: string, req: Request): Promise<SessionResponse[]> {
+    const current = this.claimsOf.get(req)?.fam;
+    return (await this.store.listFamilies(userId)).map(({ familyId, meta }) => ({
+      id: familyId,
+      kind: 'refresh',
+      createdAt: new Date(meta.createdAt).toISOString(),
+      lastSeenAt: new Date(meta.lastSeenAt).toISOString(),
+      userAgent: meta.userAgent,
+      ip: meta.ip,
+      current: familyId === current,
+    }));
+  }
+
+  async endSession(userId: string, handle: string): Promise<boolean> {
+    if ((await this.store.familyOwner(handle)) !== userId) return false;
+    await this.store.revokeFamily(handle, this.tokens.accessTtl);
+    return true;
+  }
+
+  async endAllSessions(userId: string, req: Request, _res: Response, keepCurrent: boolean): Promise<void> {
+    const current = this.claimsOf.get(req)?.fam;
+    for (const { familyId } of await this.store.listFamilies(userId)) {
+      if (!(keepCurrent && familyId === current)) await this.store.revokeFamily(familyId, this.tokens.accessTtl);
     }
   }
 

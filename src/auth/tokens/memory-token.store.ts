@@ -36,6 +36,13 @@ export class MemoryTokenStore extends TokenStore {
     return live(this.families, familyId)?.userId ?? null;
   }
 
+  async listFamilies(userId: string): Promise<Array<{ familyId: string; meta: FamilyMeta }>> {
+    return [...this.families.keys()]
+      .map((familyId) => ({ familyId, family: live(this.families, familyId) }))
+      .filter(({ family }) => family?.userId === userId)
+      .map(({ familyId, family }) => ({ familyId, meta: withoutHash(family!) }));
+  }
+
   async denyAccessToken(jti: string, ttlSeconds: number): Promise<void> {
     this.denied.set(`jti:${jti}`, { value: true, expiresAt: expiry(ttlSeconds) });
   }
@@ -43,6 +50,11 @@ export class MemoryTokenStore extends TokenStore {
   async isDenied(jti: string, familyId: string): Promise<boolean> {
     return Boolean(live(this.denied, `jti:${jti}`) ?? live(this.denied, `fam:${familyId}`));
   }
+}
+
+function withoutHash(family: FamilyMeta & { hash: string }): FamilyMeta {
+  const { userId, createdAt, lastSeenAt, userAgent, ip } = family;
+  return { userId, createdAt, lastSeenAt, userAgent, ip };
 }
 
 function expiry(ttlSeconds: number): number {

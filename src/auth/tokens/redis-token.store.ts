@@ -57,6 +57,29 @@ export class RedisTokenStore extends TokenStore {
     return this.redis.hget(familyKey(familyId), 'userId');
   }
 
+  async listFamilies(userId: string): Promise<Array<{ familyId: string; meta: FamilyMeta }>> {
+    const familyIds = await this.redis.smembers(userFamiliesKey(userId));
+    if (familyIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    familyIds.forEach((familyId) => pipeline.hgetall(familyKey(familyId)));
+    const records = ((await pipeline.exec()) ?? []).map(([, value]) => value as Record<string, string>);
+    const live = familyIds
+      .map((familyId, i) => ({ familyId, record: records[i] }))
+      .filter(({ record }) => record && record.userId === userId);
+    const expired = familyIds.filter((familyId) => !live.some((family) => family.familyId === familyId));
+    if (expired.length > 0) await this.redis.srem(userFamiliesKey(userId), ...expired);
+    return live.map(({ familyId, record }) => ({
+      familyId,
+      meta: {
+        userId,
+        createdAt: Number(record.createdAt),
+        lastSeenAt: Number(record.lastSeenAt),
+        userAgent: record.userAgent,
+        ip: record.ip,
+      },
+    }));
+  }
+
   async denyAccessToken(jti: string, ttlSeconds: number): Promise<void> {
     await this.redis.set(deniedTokenKey(jti), '1', 'EX', Math.max(1, ttlSeconds));
   }

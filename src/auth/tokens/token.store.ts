@@ -32,6 +32,9 @@ export abstract class TokenStore {
 
   abstract familyOwner(familyId: string): Promise<string | null>;
 
+  /** The user's live families (expired ones are pruned from the per-user index). */
+  abstract listFamilies(userId: string): Promise<Array<{ familyId: string; meta: FamilyMeta }>>;
+
   abstract denyAccessToken(jti: string, ttlSeconds: number): Promise<void>;
 
   /** True when the token itself or its whole family was revoked. One round trip. */
