@@ -10,6 +10,8 @@ declare module 'express-session' {
     handle: string;
     /** Epoch ms of the last activity that extended the idle deadline. */
     lastSeenAt: number;
+    /** In `both` mode: the refresh family the same login started, ended with this session's logout. */
+    refreshFamily?: string;
   }
 }
 

@@ -14,6 +14,7 @@ import { baseCookieOptions } from './session-cookie';
 import { isPastAbsoluteExpiry, keepAliveIntervalMs } from './session-data';
 import { SessionIndex } from './session-index';
 import { SESSION_STORE } from './session.middleware';
+import { LOGIN_REFRESH_FAMILY } from '../tokens/token.service';
 import { storeCall } from './store-call';
 
 /** User agents are free text from the client: keep what identifies a device, no more. */
@@ -57,12 +58,14 @@ export class SessionMechanism extends AuthMechanism {
     return { id: userId, credential: 'cookie' };
   }
 
-  async login(req: Request, _res: Response, user: User): Promise<Partial<TokenPair>> {
+  async login(req: Request, res: Response, user: User): Promise<Partial<TokenPair>> {
     // A new id at login: an id that existed before (fixation) is worthless after it.
     await storeCall((done) => req.session.regenerate(done));
     const now = Date.now();
     const handle = randomBytes(12).toString('base64url');
     Object.assign(req.session, { userId: user.id, authenticatedAt: now, lastSeenAt: now, handle });
+    const family: unknown = res.locals[LOGIN_REFRESH_FAMILY];
+    if (typeof family === 'string') req.session.refreshFamily = family;
     await storeCall((done) => req.session.save(done));
     await this.index.add(
       user.id,

@@ -7,7 +7,8 @@ import type { User } from '../../users/domain/user';
 import { AuthMechanism, TokenPair } from '../auth-mechanism';
 import type { AuthenticatedUser } from '../authenticated-user';
 import type { SessionResponse } from '../dto/session.response';
-import { TokenClaims, TokenService } from './token.service';
+import { LOGIN_REFRESH_FAMILY, TokenClaims, TokenService } from './token.service';
+import '../session/session-data';
 import { TokenStore } from './token.store';
 
 /** The scheme is case-insensitive (RFC 9110 §11.1); its credentials are one token (RFC 6750 §2.1). */
@@ -53,8 +54,9 @@ export class JwtMechanism extends AuthMechanism {
     return { id: claims.sub, credential: 'bearer' };
   }
 
-  async login(req: Request, _res: Response, user: User): Promise<TokenPair> {
+  async login(req: Request, res: Response, user: User): Promise<TokenPair> {
     const familyId = randomUUID();
+    res.locals[LOGIN_REFRESH_FAMILY] = familyId;
     const pair = this.issuePair(user.id, familyId);
     const now = Date.now();
     await this.store.createFamily(
@@ -87,9 +89,13 @@ export class JwtMechanism extends AuthMechanism {
       if (this.denylist) await this.store.denyAccessToken(claims.jti, claims.exp - Math.floor(Date.now() / 1000));
       await this.store.revokeFamily(claims.fam, this.tokens.accessTtl);
     }
-    const family = refreshToken ? this.familyOf(refreshToken) : undefined;
-    if (family && family !== claims?.fam && (await this.store.familyOwner(family)) === req.user?.id) {
-      await this.store.revokeFamily(family, this.tokens.accessTtl);
+    // Also the family named in the body, and the one started by the same login as this
+    // cookie session (`both` mode): when they belong to the caller.
+    const others = [refreshToken ? this.familyOf(refreshToken) : undefined, req.session?.refreshFamily];
+    for (const family of new Set(others)) {
+      if (family && family !== claims?.fam && (await this.store.familyOwner(family)) === req.user?.id) {
+        await this.store.revokeFamily(family, this.tokens.accessTtl);
+      }
     }
   }
 

@@ -12,6 +12,12 @@ import { JwtKeys } from './jwt-keys';
 export const ACCESS_TYP = 'at+jwt';
 export const REFRESH_TYP = 'refresh+jwt';
 
+/**
+ * `res.locals` key under which a login's new refresh family is left for the session
+ * mechanism (`both` mode), so that logging out of that session ends the family too.
+ */
+export const LOGIN_REFRESH_FAMILY = 'refreshFamily';
+
 /** Claims of both token kinds: subject, token id, and the refresh family it belongs to. */
 export interface TokenClaims {
   sub: string;
