@@ -1,16 +1,19 @@
 import { existsSync } from 'node:fs';
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
-import { enableGracefulShutdown } from './common/graceful-shutdown';
 import { ConfigError, loadConfig } from './config/config.schema';
 
 async function bootstrap(): Promise<void> {
   // Development convenience: real environment variables win over the file.
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env);
+  // Loaded only once the configuration holds, so a refused start-up is immediate.
+  const [{ NestFactory }, { Logger }, { AppModule }, { configureApp }, { enableGracefulShutdown }] = await Promise.all([
+    import('@nestjs/core'),
+    import('nestjs-pino'),
+    import('./app.module'),
+    import('./app.setup'),
+    import('./common/graceful-shutdown'),
+  ]);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
     bodyParser: false,
