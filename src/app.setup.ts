@@ -1,4 +1,5 @@
-import { ValidationPipe } from '@nestjs/common';
+import { UnsupportedMediaTypeException, ValidationPipe } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
@@ -31,10 +32,31 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
     maxAge: 600,
   });
-  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.use(requireJsonBodies);
+  app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refusePrototypeKeys });
   app.use(cookieParser());
   app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
   setUpSwagger(app, config);
+}
+
+/**
+ * JSON keys that name members of Object.prototype (`__proto__`, `constructor`, `toString`…)
+ * have no business in a request, and some validators skip them: refuse the body (400).
+ */
+function refusePrototypeKeys(key: string, value: unknown): unknown {
+  if (Object.prototype.hasOwnProperty.call(Object.prototype, key)) {
+    throw new SyntaxError(`"${key}" is not allowed as a JSON key`);
+  }
+  return value;
+}
+
+/** The API speaks JSON only: a body of any other type is a 415, never silently ignored. */
+function requireJsonBodies(req: Request, _res: Response, next: NextFunction): void {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (hasBody && !req.is('application/json')) {
+    return next(new UnsupportedMediaTypeException('Request bodies must be application/json'));
+  }
+  next();
 }
 
 function setUpSwagger(app: NestExpressApplication, config: AppConfig): void {

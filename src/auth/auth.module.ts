@@ -1,7 +1,6 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, Optional, Provider, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { getConnectionToken } from '@nestjs/mongoose';
-import { PassportModule } from '@nestjs/passport';
 import type Redis from 'ioredis';
 import type { Connection } from 'mongoose';
 import type { AppConfig } from '../config/config.schema';
@@ -19,7 +18,6 @@ import { SessionMechanism } from './session/session.mechanism';
 import { MemorySessionIndex, RedisSessionIndex, SessionIndex } from './session/session-index';
 import { SESSION_STORE, SessionMiddleware } from './session/session.middleware';
 import { createSessionStore } from './session/session-store.factory';
-import { LocalStrategy } from './strategies/local.strategy';
 import { JwtKeys } from './tokens/jwt-keys';
 import { JwtMechanism } from './tokens/jwt.mechanism';
 import { MemoryTokenStore } from './tokens/memory-token.store';
@@ -86,13 +84,12 @@ export class AuthModule implements NestModule {
 
     return {
       module: AuthModule,
-      imports: [UsersModule.register(config.dataStore), PassportModule],
+      imports: [UsersModule.register(config.dataStore)],
       controllers: [AuthController, ...parts.flatMap((part) => part.controllers)],
       providers: [
         AuthService,
         PasswordHasher,
         LoginThrottle,
-        LocalStrategy,
         ...parts.flatMap((part) => [part.mechanism, ...part.providers]),
         { provide: AUTH_MECHANISMS, useFactory: (...all: AuthMechanism[]) => all, inject: mechanisms },
         { provide: APP_GUARD, useClass: AuthenticatedGuard },

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { STRATEGY } from './app';
@@ -26,6 +26,57 @@ export function uniqueEmail(label = 'user'): string {
 export const PASSWORD = 'correct horse battery staple';
 
 /**
+ * A client address of its own, to send as X-Forwarded-For (the harness trusts one proxy hop):
+ * login rate-limit counters live in the shared Redis, so a spec that fails logins, or one
+ * that runs with a small LOGIN_MAX_ATTEMPTS, must not share 127.0.0.1 with every other spec.
+ */
+export function uniqueIp(): string {
+  const [a, b, c] = randomBytes(3);
+  return `10.${a}.${b}.${c}`;
+}
+
+const REASONS = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+} as const;
+
+/** Matches NestJS's error body of API.md: `{ statusCode, message, error }`, nothing else. */
+export function nestError(statusCode: keyof typeof REASONS): Record<string, unknown> {
+  return { statusCode, message: expect.anything() as unknown, error: REASONS[statusCode] };
+}
+
+/** The Set-Cookie headers of a response (none: an empty list). */
+export function setCookies(res: request.Response): string[] {
+  const header = res.headers['set-cookie'] as string[] | string | undefined;
+  return header === undefined ? [] : Array.isArray(header) ? header : [header];
+}
+
+/** The Set-Cookie header that sets cookie `name`, if the response has one. */
+export function findSetCookie(res: request.Response, name: string): string | undefined {
+  return setCookies(res).find((header) => header.startsWith(`${name}=`));
+}
+
+/** `name=value` of the cookie `name` a response sets, ready for a Cookie request header. */
+export function cookiePair(res: request.Response, name: string): string {
+  const header = findSetCookie(res, name);
+  if (!header) throw new Error(`the response sets no ${name} cookie: ${JSON.stringify(setCookies(res))}`);
+  return header.split(';')[0];
+}
+
+/** The session id inside express-session's signed cookie (`name=s%3A<id>.<signature>`). */
+export function sessionIdOf(pair: string): string {
+  const value = decodeURIComponent(pair.slice(pair.indexOf('=') + 1));
+  const match = /^s:(.+)\.[^.]+$/.exec(value);
+  if (!match) throw new Error(`not a signed session cookie: ${pair}`);
+  return match[1];
+}
+
+/**
  * A logged-in client. With a cookie it keeps the cookie jar (supertest agent) and sends
  * X-CSRF-Token on unsafe requests, as a browser front end does; with a bearer token it
  * sends Authorization and no cookies at all.
@@ -35,19 +86,21 @@ export class ApiClient {
   accessToken?: string;
   refreshToken?: string;
   loginBody: Record<string, unknown> = {};
+  /** The response of the last login (its Set-Cookie headers, for the cookie specs). */
+  loginResponse?: request.Response;
 
   private constructor(
-    readonly http: Server,
+    readonly http: Server | string,
     readonly via: Credential,
     readonly agent: ReturnType<typeof request.agent>,
   ) {}
 
-  static anonymous(http: Server, via: Credential = CREDENTIALS[0]): ApiClient {
+  static anonymous(http: Server | string, via: Credential = CREDENTIALS[0]): ApiClient {
     return new ApiClient(http, via, request.agent(http));
   }
 
   /** Registers a fresh account and logs it in. */
-  static async signUp(http: Server, via: Credential = CREDENTIALS[0], name?: string): Promise<SignedUp> {
+  static async signUp(http: Server | string, via: Credential = CREDENTIALS[0], name?: string): Promise<SignedUp> {
     const email = uniqueEmail();
     const registered = await request(http)
       .post('/auth/register')
@@ -63,6 +116,7 @@ export class ApiClient {
     const http = this.via === 'cookie' ? this.agent : request(this.http);
     const res = await http.post('/auth/login').send({ email, password }).expect(200);
     this.loginBody = res.body as Record<string, unknown>;
+    this.loginResponse = res;
     if (this.via === 'bearer') {
       this.accessToken = this.loginBody.accessToken as string;
       this.refreshToken = this.loginBody.refreshToken as string;

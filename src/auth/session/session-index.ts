@@ -21,7 +21,8 @@ export abstract class SessionIndex {
   abstract remove(userId: string, handles: string[]): Promise<void>;
 }
 
-const userKey = (userId: string) => `sess:user:${userId}`;
+// Not under connect-redis's `sess:` prefix, which its own scans treat as all sessions.
+const userKey = (userId: string) => `sessidx:${userId}`;
 
 @Injectable()
 export class RedisSessionIndex extends SessionIndex {

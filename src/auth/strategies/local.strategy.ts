@@ -1,17 +1,20 @@
-import { Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
-import type { Request } from 'express';
-import { Strategy } from 'passport-local';
-import type { User } from '../../users/domain/user';
-import { AuthService } from '../auth.service';
+import { Strategy, VerifyFunctionWithRequest } from 'passport-local';
+import type { AuthService } from '../auth.service';
 
-@Injectable()
-export class LocalStrategy extends PassportStrategy(Strategy) {
-  constructor(private readonly auth: AuthService) {
-    super({ usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: false });
-  }
-
-  validate(req: Request, email: string, password: string): Promise<User> {
-    return this.auth.validateCredentials(email, password, req.ip ?? 'unknown');
-  }
+/**
+ * passport-local over AuthService: email and password from the body, the client IP for
+ * the login throttle. 429 and 401 come from AuthService as Nest exceptions.
+ */
+export function createLocalStrategy(auth: AuthService): Strategy {
+  const verify: VerifyFunctionWithRequest = (req, email, password, done) => {
+    auth.validateCredentials(email, password, req.ip ?? 'unknown').then(
+      // The full account, for the login response (read back with @LoginUser()).
+      (user) => done(null, user as unknown as Express.User),
+      (error: unknown) => done(error),
+    );
+  };
+  return new Strategy(
+    { usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: false },
+    verify,
+  );
 }
