@@ -22,8 +22,10 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [
         MongooseModule.forRoot(config.mongodbUri, {
-          // Fail fast (and let /health say so) instead of the driver's 30 s default.
+          // Fail fast (and let /health say so) instead of the driver's 30 s default...
           serverSelectionTimeoutMS: 3000,
+          // ...and do not queue operations for 10 s while disconnected: answer 503 instead.
+          bufferCommands: false,
           // The unique email and 2dsphere indexes are what make the contract hold.
           autoIndex: true,
         }),
