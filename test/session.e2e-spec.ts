@@ -1,6 +1,9 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import request from 'supertest';
+import type { SessionData } from 'express-session';
+import { baseCookieOptions } from '../src/auth/session/session-cookie';
+import { createSessionSerializer } from '../src/auth/session/session-serializer';
 import { SESSION_KEY_PREFIX } from '../src/auth/session/session-store.factory';
 import { DEV_SESSION_SECRET } from '../src/config/config.schema';
 import { REDIS_URL, startApp, STRATEGY, TestApp, usesSessions, usesTokens } from './support/app';
@@ -62,7 +65,8 @@ describe(`session cookies (${STRATEGY} mode)`, () => {
       lastSeenAt: now - ageMs,
     };
     const key = `${SESSION_KEY_PREFIX}${sessionId}`;
-    await redis.set(key, JSON.stringify(record), 'EX', 120);
+    const serializer = createSessionSerializer(baseCookieOptions(app.config.cookie), app.config.session.idleTtl);
+    await redis.set(key, serializer.stringify(record as unknown as SessionData), 'EX', 120);
     return { pair: `${app.config.session.cookieName}=${signedCookieValue(sessionId, DEV_SESSION_SECRET)}`, key };
   }
 

@@ -6,30 +6,11 @@ import type Redis from 'ioredis';
 import createMemoryStore from 'memorystore';
 import type { Connection } from 'mongoose';
 import type { AppConfig } from '../../config/config.schema';
+import { baseCookieOptions } from './session-cookie';
 import { sessionTtlSeconds } from './session-data';
+import { createSessionSerializer } from './session-serializer';
 
 export const SESSION_KEY_PREFIX = 'sess:';
-
-/**
- * A record that is not a session (corrupted, or written by something else) reads as no
- * session at all: the request is unauthenticated (401), never a 500.
- */
-export const serializer = {
-  stringify: (session: SessionData): string => JSON.stringify(session),
-  parse: (raw: string): SessionData => {
-    try {
-      const session = JSON.parse(raw) as unknown;
-      if (isRecord(session) && isRecord(session.cookie)) return session as unknown as SessionData;
-    } catch {
-      // fall through
-    }
-    return null as unknown as SessionData; // connect-redis passes it on: "no session"
-  },
-};
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The express-session store named by SESSION_STORE. */
 export function createSessionStore(config: AppConfig, redis?: Redis, mongo?: Connection): Store {
@@ -40,7 +21,13 @@ export function createSessionStore(config: AppConfig, redis?: Redis, mongo?: Con
     case 'redis':
       if (!redis) throw new Error('SESSION_STORE=redis needs a Redis client');
       // No touch: an EXPIRE on every request would buy nothing the keep-alive write does not.
-      return new RedisStore({ client: redis, prefix: SESSION_KEY_PREFIX, ttl, disableTouch: true, serializer });
+      return new RedisStore({
+        client: redis,
+        prefix: SESSION_KEY_PREFIX,
+        ttl,
+        disableTouch: true,
+        serializer: createSessionSerializer(baseCookieOptions(config.cookie), idleTtl),
+      });
     case 'mongo':
       if (!mongo) throw new Error('SESSION_STORE=mongo needs a MongoDB connection');
       return MongoStore.create({

@@ -1,0 +1,66 @@
+import type { CookieOptions } from 'express';
+import type { SessionData } from 'express-session';
+
+/** The stored form: short keys, and of the cookie only its expiry (the rest is configuration). */
+interface StoredSession {
+  u: string;
+  a: number;
+  l: number;
+  h: string;
+  f?: string;
+  /** Cookie expiry, epoch ms. */
+  e: number;
+}
+
+/**
+ * connect-redis serializer that stores a session in about a third of express-session's
+ * JSON (which repeats every cookie attribute in every record). A record that is not a
+ * session (corrupted, or written by something else) reads as no session at all: the
+ * request is unauthenticated (401), never a 500.
+ */
+export function createSessionSerializer(cookie: CookieOptions, idleTtl: number) {
+  return {
+    stringify(session: SessionData): string {
+      const stored: StoredSession = {
+        u: session.userId,
+        a: session.authenticatedAt,
+        l: session.lastSeenAt,
+        h: session.handle,
+        f: session.refreshFamily,
+        e: session.cookie.expires ? new Date(session.cookie.expires).getTime() : Date.now() + idleTtl * 1000,
+      };
+      return JSON.stringify(stored);
+    },
+
+    parse(raw: string): SessionData {
+      const stored = parseStored(raw);
+      if (!stored) return null as unknown as SessionData; // connect-redis passes it on: "no session"
+      return {
+        userId: stored.u,
+        authenticatedAt: stored.a,
+        lastSeenAt: stored.l,
+        handle: stored.h,
+        ...(stored.f ? { refreshFamily: stored.f } : {}),
+        // express-session rebuilds its Cookie from these (and turns the string into a Date).
+        cookie: { ...cookie, originalMaxAge: idleTtl * 1000, expires: new Date(stored.e).toISOString() },
+      } as unknown as SessionData;
+    },
+  };
+}
+
+function parseStored(raw: string): StoredSession | null {
+  try {
+    const value = JSON.parse(raw) as Partial<StoredSession> | null;
+    const valid =
+      typeof value === 'object' &&
+      value !== null &&
+      typeof value.u === 'string' &&
+      typeof value.a === 'number' &&
+      typeof value.l === 'number' &&
+      typeof value.h === 'string' &&
+      typeof value.e === 'number';
+    return valid ? (value as StoredSession) : null;
+  } catch {
+    return null;
+  }
+}
