@@ -1,4 +1,4 @@
-import { UnsupportedMediaTypeException, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, UnsupportedMediaTypeException, ValidationPipe } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -32,8 +32,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
     maxAge: 600,
   });
-  app.use(requireJsonBodies);
-  app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refusePrototypeKeys });
+  app.use(requireJsonBodies, refusePrototypeQueryKeys);
+  app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refusePrototypeKeys, verify: refuseDeepNesting });
   app.use(cookieParser());
   app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
   setUpSwagger(app, config);
@@ -48,6 +48,38 @@ function refusePrototypeKeys(key: string, value: unknown): unknown {
     throw new SyntaxError(`"${key}" is not allowed as a JSON key`);
   }
   return value;
+}
+
+/** The query-string side of refusePrototypeKeys: `?toString=1` is an unknown parameter (400), not ignored. */
+function refusePrototypeQueryKeys(req: Request, _res: Response, next: NextFunction): void {
+  const key = Object.keys(req.query).find((name) => Object.prototype.hasOwnProperty.call(Object.prototype, name));
+  next(key === undefined ? undefined : new BadRequestException([`property ${key} should not exist`]));
+}
+
+/** Far deeper than any DTO. class-transformer recurses once per level and overflows the stack near 3000: a 500. */
+export const MAX_JSON_DEPTH = 32;
+
+/** Counts brackets outside strings before the body is parsed: deeper than MAX_JSON_DEPTH is a 400. */
+function refuseDeepNesting(_req: unknown, _res: unknown, body: Buffer): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i];
+    if (inString) {
+      // A backslash: skip the escaped character.
+      if (byte === 0x5c) i++;
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) {
+      inString = true;
+    } else if (byte === 0x7b || byte === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH) {
+        // A SyntaxError with status 400 is what Nest answers as a 400 in its own shape.
+        throw Object.assign(new SyntaxError(`JSON nested more than ${MAX_JSON_DEPTH} levels deep`), { status: 400 });
+      }
+    } else if (byte === 0x7d || byte === 0x5d) {
+      depth--;
+    }
+  }
 }
 
 /** The API speaks JSON only: a body of any other type is a 415, never silently ignored. */

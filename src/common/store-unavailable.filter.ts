@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, HttpException, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type Redis from 'ioredis';
@@ -28,6 +29,8 @@ export class StoreUnavailableFilter extends BaseExceptionFilter {
   }
 
   override catch(exception: unknown, host: ArgumentsHost): void {
+    const refused = exception instanceof HttpException ? null : asClientError(exception);
+    if (refused) return super.catch(refused, host);
     const store = exception instanceof HttpException ? null : this.unavailableStore(exception);
     super.catch(store ? new ServiceUnavailableException(`${store} is unavailable`) : exception, host);
   }
@@ -39,4 +42,17 @@ export class StoreUnavailableFilter extends BaseExceptionFilter {
     if (this.redis && this.redis.status !== 'ready') return 'redis';
     return null;
   }
+}
+
+/**
+ * body-parser's refusals (413 too large, 415 charset or encoding, 400 bad gzip) are
+ * http-errors, which Nest answers without `error` and logs as unexpected: give them
+ * NestJS's error shape, like every other 4xx.
+ */
+function asClientError(exception: unknown): HttpException | null {
+  if (!(exception instanceof Error)) return null;
+  const { status, expose } = exception as Error & { status?: unknown; expose?: unknown };
+  if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true) return null;
+  const error = STATUS_CODES[status] ?? 'Client Error';
+  return new HttpException({ statusCode: status, message: exception.message, error }, status);
 }
