@@ -42,7 +42,8 @@ export class MemoryPostRepository extends PostRepository {
   }
 
   findNear({ lng, lat, maxDistance, limit }: NearQuery): Promise<PostWithDistance[]> {
-    const near = this.newestFirst()
+    // Filter before sorting: the sort (ties broken by id) then only sees the posts in range.
+    const near = [...this.byId.values()]
       .map((post) => ({ post, distance: greatCircleDistance([lng, lat], post.location.coordinates) }))
       .filter(({ distance }) => distance <= maxDistance)
       .sort((a, b) => a.distance - b.distance || compareIdsDescending(a.post, b.post))
