@@ -1,0 +1,403 @@
+/**
+ * npm run bench [-- --quick]: what each AUTH_STRATEGY costs, measured side by side.
+ * The method is in bench/README.md. Every server runs in a child process of its own, on a
+ * free loopback port; autocannon runs here. Exits 1 if any variant errs or answers non-2xx.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as argon2 from 'argon2';
+import Redis from 'ioredis';
+import ts from 'typescript';
+import { ARGON2_OPTIONS } from '../src/auth/password-hasher';
+import { call, createPost, Credential, login, LoggedIn, register } from './lib/api';
+import { drive, LoadResult } from './lib/load';
+import { answers200, Child, cpuSeconds, freePort, sleep, startRedis } from './lib/processes';
+import { allKeys, RecordTemplate, redisCpuSeconds, unlinkAll, usedMemory } from './lib/redis-records';
+import { median, Report, VariantReport, writeReport } from './lib/report';
+
+const ROOT = resolve(__dirname, '..');
+const QUICK = process.argv.includes('--quick');
+const SETTINGS = QUICK
+  ? { rounds: 3, seconds: 2, warmupSeconds: 1, connections: 10, growthRounds: 3, logins: 5 }
+  : { rounds: 8, seconds: 8, warmupSeconds: 3, connections: 50, growthRounds: 4, logins: 20 };
+const MEMORY_RECORDS = 10_000;
+const SESSIONS_FEW = 1_000;
+const SESSIONS_MANY = 100_000;
+/** With REDIS_URL given, the bench works in this database of it (unless the URL names one). */
+const DEFAULT_BENCH_DB = 15;
+const PASSWORD = 'correct horse battery staple';
+const NEAR = { lng: 2.2874, lat: 48.8616 };
+
+interface Variant {
+  name: string;
+  credential: Credential;
+  env: Record<string, string>;
+  target?: number;
+  url: string;
+  server: Child;
+  caller: LoggedIn;
+  /** The benchmark user's email (none for the reference, whose guard lets everyone in). */
+  email?: string;
+  paths: string[];
+}
+
+const VARIANTS: Pick<Variant, 'name' | 'credential' | 'env' | 'target'>[] = [
+  // No guard at all, and no session middleware: what the routes cost without authentication.
+  { name: 'reference', credential: 'none', env: { AUTH_STRATEGY: 'jwt', JWT_REVOCATION: 'none' } },
+  { name: 'session', credential: 'cookie', env: { AUTH_STRATEGY: 'session', SESSION_STORE: 'redis' }, target: 0.55 },
+  {
+    name: 'jwt-denylist',
+    credential: 'bearer',
+    env: { AUTH_STRATEGY: 'jwt', JWT_REVOCATION: 'denylist' },
+    target: 0.75,
+  },
+  { name: 'jwt-none', credential: 'bearer', env: { AUTH_STRATEGY: 'jwt', JWT_REVOCATION: 'none' }, target: 0.85 },
+];
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const loadAtStart = loadavg()[0];
+  const scratch = mkdtempSync(join(tmpdir(), 'nest-dual-auth-bench-'));
+  const children: Child[] = [];
+  let store: Store | undefined;
+  try {
+    log('==> npm run build');
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+
+    const redisStore = await openStore(scratch);
+    store = redisStore;
+    log(`==> Redis: ${store.description}`);
+    const variants = await Promise.all(VARIANTS.map((spec) => startVariant(spec, redisStore.url, scratch, children)));
+    for (const variant of variants) await seed(variant);
+
+    const memory = await measureMemory(store.redis, byName(variants, 'session'), byName(variants, 'jwt-denylist'));
+    const loginCost = await measureLogins(variants);
+
+    const sessions = memory.sessionTemplate;
+    await fillSessions(store.redis, sessions, SESSIONS_FEW);
+    log(`==> warm-up: ${SETTINGS.warmupSeconds} s per variant`);
+    for (const variant of variants) await load(variant, SETTINGS.warmupSeconds, store.redis);
+    const measured = await rounds(variants, SETTINGS.rounds, 'main', store.redis);
+
+    await fillSessions(store.redis, sessions, SESSIONS_MANY);
+    const manyUsedMemory = await usedMemory(store.redis);
+    const growthVariants = [byName(variants, 'reference'), byName(variants, 'session')];
+    const growth = await rounds(growthVariants, SETTINGS.growthRounds, `${SESSIONS_MANY} sessions`, store.redis);
+
+    const summary = summarize(variants, measured);
+    const growthSummary = summarize(growthVariants, growth);
+    const report: Report = {
+      kind: QUICK ? 'quick' : 'full',
+      startedAt: new Date(started).toISOString(),
+      durationSeconds: 0,
+      code: describeCode(),
+      machine: { ...(await describeMachine(store.redis, store.description)), load: [loadAtStart, loadavg()[0]] },
+      settings: { ...SETTINGS, routes: variants[0].paths.map((path) => path.replace(/[0-9a-f]{24}/, ':id')) },
+      variants: summary,
+      login: loginCost,
+      memory: { records: MEMORY_RECORDS, session: memory.session, refreshFamily: memory.family },
+      growth: {
+        few: SESSIONS_FEW,
+        many: SESSIONS_MANY,
+        usedMemoryAtMany: manyUsedMemory,
+        ratioAtFew: byName(summary, 'session').ratio,
+        ratioAtMany: byName(growthSummary, 'session').ratio,
+        variants: growthSummary,
+      },
+    };
+    report.durationSeconds = Math.round((Date.now() - started) / 1000);
+    const problems = writeReport(report, ROOT);
+    return problems.length > 0 ? 1 : 0;
+  } finally {
+    await Promise.all(children.map((child) => child.stop()));
+    await store?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redis: a private redis-server, or a database of the one at REDIS_URL
+
+interface Store {
+  url: string;
+  redis: Redis;
+  description: string;
+  close(): Promise<void>;
+}
+
+async function openStore(scratch: string): Promise<Store> {
+  const given = process.env.REDIS_URL;
+  if (!given) {
+    const { url, server } = await startRedis(scratch);
+    const redis = new Redis(url);
+    const close = async () => {
+      await redis.quit();
+      await server.stop();
+    };
+    return { url, redis, description: 'a private redis-server', close };
+  }
+  const parsed = new URL(given);
+  if (parsed.pathname.length <= 1) parsed.pathname = `/${DEFAULT_BENCH_DB}`;
+  const url = parsed.toString();
+  const redis = new Redis(url);
+  // Only what this run created is removed at the end; keys that were there stay.
+  const before = await allKeys(redis);
+  return {
+    url,
+    redis,
+    description: `database ${parsed.pathname.slice(1)} of REDIS_URL, which held ${before.size} keys before`,
+    close: async () => {
+      const created = [...(await allKeys(redis))].filter((key) => !before.has(key));
+      await unlinkAll(redis, created);
+      await redis.quit();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Variants: start, seed, load
+
+async function startVariant(
+  spec: (typeof VARIANTS)[number],
+  redisUrl: string,
+  scratch: string,
+  children: Child[],
+): Promise<Variant> {
+  const port = await freePort();
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'silent',
+    DATA_STORE: 'memory',
+    REDIS_URL: redisUrl,
+    // Longer than any run, so that no access token expires mid-run; it changes no per-request work.
+    JWT_ACCESS_TTL: '7200',
+    ...spec.env,
+    PORT: String(port),
+  };
+  // Every variant runs the application from dist/; the reference's own entry is compiled here (its
+  // packages found through NODE_PATH). All run from the scratch directory: a developer's .env in the
+  // repository must not change them.
+  const reference = spec.name === 'reference';
+  const args = reference ? [compileReference(scratch), join(ROOT, 'dist')] : [join(ROOT, 'dist', 'main.js')];
+  const nodePath: Record<string, string> = reference ? { NODE_PATH: join(ROOT, 'node_modules') } : {};
+  const server = Child.spawn(spec.name, process.execPath, args, { ...env, ...nodePath }, scratch);
+  children.push(server);
+  const url = `http://127.0.0.1:${port}`;
+  await server.waitUntil('GET /health 200', () => answers200(`${url}/health`), 60_000);
+  log(`==> ${spec.name}: pid ${server.pid} on ${url}`);
+  return { ...spec, url, server, caller: { userId: '', headers: {}, storedId: '' }, paths: [] };
+}
+
+/** bench/reference-server.ts as plain JavaScript in `dir`: no ts-node, and its compiler, in a measured process. */
+function compileReference(dir: string): string {
+  const source = readFileSync(join(ROOT, 'bench', 'reference-server.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  });
+  const file = join(dir, 'reference-server.js');
+  writeFileSync(file, outputText);
+  return file;
+}
+
+/** A user, logged in, with one post; then proof that the credential is what lets the requests in. */
+async function seed(variant: Variant): Promise<void> {
+  if (variant.credential === 'none') {
+    const me = await call(variant.url, 'GET', '/auth/me', { expect: 200 });
+    variant.caller = { userId: me.body.id as string, headers: {}, storedId: '' };
+  } else {
+    const email = `bench-${randomUUID()}@bench.local`;
+    await register(variant.url, email, PASSWORD);
+    variant.caller = await login(variant.url, email, PASSWORD, variant.credential);
+    variant.email = email;
+    await call(variant.url, 'GET', '/auth/me', { expect: 401 }); // without the credential
+  }
+  const postId = await createPost(variant.url, variant.caller.headers, variant.credential);
+  variant.paths = [`/posts/${postId}`, '/auth/me', `/posts/near?lng=${NEAR.lng}&lat=${NEAR.lat}`];
+  for (const path of variant.paths)
+    await call(variant.url, 'GET', path, { headers: variant.caller.headers, expect: 200 });
+}
+
+/** One load run, with the CPU time the server and Redis spent on it per response. */
+async function load(variant: Variant, seconds: number, redis: Redis): Promise<LoadResult> {
+  const [server, store] = [cpuSeconds(variant.server.pid), await redisCpuSeconds(redis)];
+  const result = await drive(variant.url, variant.paths, variant.caller.headers, {
+    connections: SETTINGS.connections,
+    durationSeconds: seconds,
+  });
+  const responses = Math.max(1, result.requests);
+  const serverAfter = cpuSeconds(variant.server.pid);
+  if (server !== undefined && serverAfter !== undefined)
+    result.serverCpuUs = ((serverAfter - server) / responses) * 1e6;
+  result.redisCpuUs = (((await redisCpuSeconds(redis)) - store) / responses) * 1e6;
+  return result;
+}
+
+/** A B C D, A B C D, …: every variant once per round, in the same order. */
+async function rounds(
+  variants: Variant[],
+  count: number,
+  label: string,
+  redis: Redis,
+): Promise<Map<string, LoadResult[]>> {
+  const results = new Map<string, LoadResult[]>(variants.map((variant) => [variant.name, []]));
+  for (let round = 1; round <= count; round++) {
+    for (const variant of variants) {
+      if (!variant.server.isRunning) throw new Error(`${variant.name} exited:\n${variant.server.output}`);
+      const result = await load(variant, SETTINGS.seconds, redis);
+      results.get(variant.name)!.push(result);
+      const flag = result.non2xx + result.errors > 0 ? `  <-- ${result.non2xx} non-2xx, ${result.errors} errors` : '';
+      log(
+        `==> ${label}, round ${round}/${count}: ${variant.name.padEnd(12)} ${result.rps.toFixed(0).padStart(6)} req/s` +
+          `  p50 ${result.p50} ms  p99 ${result.p99} ms  CPU/response: server ${cpu(result.serverCpuUs)}` +
+          `, Redis ${cpu(result.redisCpuUs)}${flag}`,
+      );
+      await sleep(250);
+    }
+  }
+  return results;
+}
+
+function summarize(variants: Variant[], results: Map<string, LoadResult[]>): VariantReport[] {
+  const reference = results.get('reference')!;
+  return variants.map((variant) => {
+    const runs = results.get(variant.name)!;
+    const ratios = runs.map((run, round) => run.rps / reference[round].rps);
+    return {
+      name: variant.name,
+      target: variant.target,
+      rps: median(runs.map((run) => run.rps)),
+      p50: median(runs.map((run) => run.p50)),
+      p99: median(runs.map((run) => run.p99)),
+      serverCpuUs: optionalMedian(runs.map((run) => run.serverCpuUs)),
+      redisCpuUs: optionalMedian(runs.map((run) => run.redisCpuUs)),
+      ratio: median(ratios),
+      ratios,
+      non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+      errors: runs.reduce((sum, run) => sum + run.errors, 0),
+      timeouts: runs.reduce((sum, run) => sum + run.timeouts, 0),
+      statusCodes: runs.reduce<Record<string, number>>((all, run) => {
+        for (const [code, count] of Object.entries(run.statusCodes)) all[code] = (all[code] ?? 0) + count;
+        return all;
+      }, {}),
+      rounds: runs,
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Login cost, Redis memory, growth
+
+async function measureLogins(variants: Variant[]): Promise<Report['login']> {
+  log(`==> login cost: ${SETTINGS.logins} sequential logins per variant`);
+  const hash = await argon2.hash(PASSWORD, ARGON2_OPTIONS);
+  const verify: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const start = performance.now();
+    await argon2.verify(hash, PASSWORD);
+    verify.push(performance.now() - start);
+  }
+  // Interleaved, one login per variant in turn, so that a slow moment hits them all alike.
+  const withUsers = variants.filter((variant) => variant.email !== undefined);
+  const times = new Map<string, number[]>(withUsers.map((variant) => [variant.name, []]));
+  for (let i = 0; i < SETTINGS.logins; i++) {
+    for (const variant of withUsers) {
+      const start = performance.now();
+      await login(variant.url, variant.email!, PASSWORD, variant.credential);
+      times.get(variant.name)!.push(performance.now() - start);
+    }
+  }
+  const logins = Object.fromEntries([...times].map(([name, values]) => [name, median(values)]));
+  const { type, memoryCost, timeCost, parallelism } = ARGON2_OPTIONS;
+  return {
+    argon2: { type: type === argon2.argon2id ? 'argon2id' : String(type), memoryCost, timeCost, parallelism },
+    verifyMs: median(verify),
+    count: SETTINGS.logins,
+    medianMs: logins,
+  };
+}
+
+const sessionIds = () => ({ session: randomBytes(24).toString('base64url'), user: randomBytes(12).toString('hex') });
+const familyIds = () => ({ family: randomUUID(), user: randomBytes(12).toString('hex') });
+
+/** Logs a fresh user in once, captures what that stored, and measures 10 000 copies of it. */
+async function measureMemory(redis: Redis, session: Variant, jwt: Variant) {
+  log(`==> Redis memory: ${MEMORY_RECORDS} sessions, ${MEMORY_RECORDS} refresh families`);
+  const capture = async (variant: Variant, idName: string) => {
+    const email = `template-${randomUUID()}@bench.local`;
+    await register(variant.url, email, PASSWORD);
+    const before = await allKeys(redis);
+    const loggedIn = await login(variant.url, email, PASSWORD, variant.credential);
+    return RecordTemplate.capture(redis, before, { [idName]: loggedIn.storedId, user: loggedIn.userId });
+  };
+  const measure = async (template: RecordTemplate, makeIds: () => Record<string, string>) => {
+    const before = await usedMemory(redis);
+    const keys = await template.write(redis, MEMORY_RECORDS, makeIds);
+    const bytesPerRecord = ((await usedMemory(redis)) - before) / MEMORY_RECORDS;
+    const sample = await template.describe(redis, keys);
+    await unlinkAll(redis, keys);
+    return { bytesPerRecord, keys: sample, ignoredKeys: template.ignored };
+  };
+  const sessionTemplate = await capture(session, 'session');
+  const familyTemplate = await capture(jwt, 'family');
+  return {
+    sessionTemplate,
+    session: await measure(sessionTemplate, sessionIds),
+    family: await measure(familyTemplate, familyIds),
+  };
+}
+
+/** Tops the session store up to `total` records with copies of a real session. */
+async function fillSessions(redis: Redis, template: RecordTemplate, total: number): Promise<void> {
+  const present = await template.count(redis, 'session');
+  if (present < total) await template.write(redis, total - present, sessionIds);
+  log(`==> ${await template.count(redis, 'session')} sessions in Redis`);
+}
+
+async function describeMachine(redis: Redis, redisDescription: string): Promise<Omit<Report['machine'], 'load'>> {
+  const info = await redis.info('server');
+  return {
+    nproc: availableParallelism(),
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    redis: /^redis_version:(.+)$/m.exec(info)?.[1].trim() ?? 'unknown',
+    redisWhere: redisDescription,
+  };
+}
+
+/** The commit measured, and whether src/ differed from it. */
+function describeCode(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'src') ? ' + uncommitted changes in src/' : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+const cpu = (us: number | undefined) => (us === undefined ? '?' : `${us.toFixed(0)} µs`);
+
+function optionalMedian(values: (number | undefined)[]): number | undefined {
+  return values.every((value) => value !== undefined) ? median(values) : undefined;
+}
+
+function byName<T extends { name: string }>(items: T[], name: string): T {
+  return items.find((item) => item.name === name)!;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `\nBENCH FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
