@@ -1,23 +1,9 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import Redis from 'ioredis';
 
-export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
-
-/** A TCP port on 127.0.0.1 that nobody listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? done(port) : fail(new Error('no free port'))));
-    });
-  });
-}
+export { freePort, sleep } from '../../test/support/server-process';
+import { freePort, sleep } from '../../test/support/server-process';
 
 /** Children still running: killed if the bench exits without stopping them (a crash, Ctrl-C). */
 const running = new Set<ChildProcess>();
