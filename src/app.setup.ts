@@ -1,4 +1,5 @@
 import { BadRequestException, UnsupportedMediaTypeException, ValidationPipe } from '@nestjs/common';
+import { isUtf8 } from 'node:buffer';
 import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -33,7 +34,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     maxAge: 600,
   });
   app.use(requireJsonBodies, refusePrototypeQueryKeys);
-  app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refusePrototypeKeys, verify: refuseDeepNesting });
+  app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refusePrototypeKeys, verify: checkJsonBytes });
   app.use(cookieParser());
   app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
   setUpSwagger(app, config);
@@ -59,8 +60,13 @@ function refusePrototypeQueryKeys(req: Request, _res: Response, next: NextFuncti
 /** Far deeper than any DTO. class-transformer recurses once per level and overflows the stack near 3000: a 500. */
 export const MAX_JSON_DEPTH = 32;
 
-/** Counts brackets outside strings before the body is parsed: deeper than MAX_JSON_DEPTH is a 400. */
-function refuseDeepNesting(_req: unknown, _res: unknown, body: Buffer): void {
+/**
+ * Before the body is parsed: bytes that are not UTF-8 (which the decoder would silently turn
+ * into U+FFFD and store) and nesting deeper than MAX_JSON_DEPTH (counting brackets outside
+ * strings) are a 400.
+ */
+function checkJsonBytes(_req: unknown, _res: unknown, body: Buffer): void {
+  if (!isUtf8(body)) throw badJson('Request body is not valid UTF-8');
   let depth = 0;
   let inString = false;
   for (let i = 0; i < body.length; i++) {
@@ -72,14 +78,16 @@ function refuseDeepNesting(_req: unknown, _res: unknown, body: Buffer): void {
     } else if (byte === 0x22) {
       inString = true;
     } else if (byte === 0x7b || byte === 0x5b) {
-      if (++depth > MAX_JSON_DEPTH) {
-        // A SyntaxError with status 400 is what Nest answers as a 400 in its own shape.
-        throw Object.assign(new SyntaxError(`JSON nested more than ${MAX_JSON_DEPTH} levels deep`), { status: 400 });
-      }
+      if (++depth > MAX_JSON_DEPTH) throw badJson(`JSON nested more than ${MAX_JSON_DEPTH} levels deep`);
     } else if (byte === 0x7d || byte === 0x5d) {
       depth--;
     }
   }
+}
+
+/** A SyntaxError with status 400 is what Nest answers as a 400 in its own shape. */
+function badJson(message: string): SyntaxError {
+  return Object.assign(new SyntaxError(message), { status: 400 });
 }
 
 /** The API speaks JSON only: a body of any other type is a 415, never silently ignored. */

@@ -551,4 +551,31 @@ describe('bad input', () => {
       );
     });
   });
+
+  describe('bytes that are not UTF-8', () => {
+    /** A JSON body whose `text`/`email` holds 0xFF 0xFE, which the decoder would turn into U+FFFD. */
+    const withInvalidUtf8 = (before: string, after: string) =>
+      Buffer.concat([Buffer.from(before), Buffer.from([0xff, 0xfe]), Buffer.from(after)]);
+
+    it('are a 400 on POST /auth/register, and no account exists', async () => {
+      const email = uniqueEmail('utf8');
+      const res = await request(t.http)
+        .post('/auth/register')
+        .set('Content-Type', 'application/json')
+        .send(withInvalidUtf8(`{"email":"${email}","password":"${PASSWORD}","name":"Ann`, '"}'));
+      expectError(res, 400);
+      await request(t.http).post('/auth/login').send({ email, password: PASSWORD }).expect(401);
+    });
+
+    it.each(CREDENTIALS)('are a 400 on POST /posts, and nothing is stored (%s)', async (via) => {
+      const { client } = await ApiClient.signUp(t.http, via);
+      const before = await countPosts(client);
+      const res = await client
+        .post('/posts')
+        .set('Content-Type', 'application/json')
+        .send(withInvalidUtf8('{"text":"caf', '","location":{"type":"Point","coordinates":[2.35,48.85]}}'));
+      expectError(res, 400);
+      expect(await countPosts(client)).toBe(before);
+    });
+  });
 });
