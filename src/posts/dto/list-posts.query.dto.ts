@@ -5,7 +5,8 @@ import { ToNumber } from './query-number.transform';
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 
-export class ListPostsQueryDto {
+/** `limit`, as every listing of posts takes it. */
+export class LimitQueryDto {
   @ApiPropertyOptional({ type: Number, minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })
   @IsOptional()
   @ToNumber()
@@ -13,7 +14,9 @@ export class ListPostsQueryDto {
   @Min(1)
   @Max(MAX_LIMIT)
   limit: number = DEFAULT_LIMIT;
+}
 
+export class ListPostsQueryDto extends LimitQueryDto {
   @ApiPropertyOptional({
     description: 'Id of the last post of the previous page; this page holds older posts',
     pattern: '^[0-9a-fA-F]{24}$',

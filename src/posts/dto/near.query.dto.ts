@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsNumber, IsOptional, IsPositive, Max, Min } from 'class-validator';
-import { DEFAULT_LIMIT, MAX_LIMIT } from './list-posts.query.dto';
+import { IsNumber, IsOptional, IsPositive, Max, Min } from 'class-validator';
+import { LimitQueryDto } from './list-posts.query.dto';
 import { ToNumber } from './query-number.transform';
 
 export const DEFAULT_MAX_DISTANCE = 5000;
 export const MAX_MAX_DISTANCE = 100000;
 
-export class NearQueryDto {
+export class NearQueryDto extends LimitQueryDto {
   @ApiProperty({ type: Number, minimum: -180, maximum: 180, example: 13.405 })
   @ToNumber()
   @IsNumber()
@@ -35,12 +35,4 @@ export class NearQueryDto {
   @IsPositive()
   @Max(MAX_MAX_DISTANCE)
   maxDistance: number = DEFAULT_MAX_DISTANCE;
-
-  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })
-  @IsOptional()
-  @ToNumber()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LIMIT)
-  limit: number = DEFAULT_LIMIT;
 }
