@@ -1,4 +1,4 @@
-import { BadRequestException, UnsupportedMediaTypeException, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, ValidationPipe } from '@nestjs/common';
 import { isUtf8 } from 'node:buffer';
 import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -7,6 +7,7 @@ import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { addAuthSchemes } from './auth/auth.openapi';
+import { RequireJsonBodyInterceptor } from './common/require-json-body.interceptor';
 import { VALIDATION_OPTIONS } from './common/validation';
 import type { AppConfig } from './config/config.schema';
 
@@ -33,9 +34,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
     maxAge: 600,
   });
-  app.use(requireJsonBodies, refusePrototypeQueryKeys);
+  app.use(refusePrototypeQueryKeys);
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refusePrototypeKeys, verify: checkJsonBytes });
   app.use(cookieParser());
+  app.useGlobalInterceptors(new RequireJsonBodyInterceptor());
   app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
   setUpSwagger(app, config);
 }
@@ -88,15 +90,6 @@ function checkJsonBytes(_req: unknown, _res: unknown, body: Buffer): void {
 /** A SyntaxError with status 400 is what Nest answers as a 400 in its own shape. */
 function badJson(message: string): SyntaxError {
   return Object.assign(new SyntaxError(message), { status: 400 });
-}
-
-/** The API speaks JSON only: a body of any other type is a 415, never silently ignored. */
-function requireJsonBodies(req: Request, _res: Response, next: NextFunction): void {
-  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if (hasBody && !req.is('application/json')) {
-    return next(new UnsupportedMediaTypeException('Request bodies must be application/json'));
-  }
-  next();
 }
 
 function setUpSwagger(app: NestExpressApplication, config: AppConfig): void {
