@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
-import { StoreUnavailableFilter } from './common/store-unavailable.filter';
+import { HttpErrorsFilter } from './common/http-errors.filter';
 import type { AppConfig } from './config/config.schema';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -29,7 +29,7 @@ export class AppModule {
         PostsModule.register(config.dataStore),
         HealthModule.register(config),
       ],
-      providers: [{ provide: APP_FILTER, useClass: StoreUnavailableFilter }],
+      providers: [{ provide: APP_FILTER, useClass: HttpErrorsFilter }],
     };
   }
 }

@@ -19,11 +19,13 @@ const REDIS_UNAVAILABLE =
   /Stream isn't writeable|Connection is closed|Command timed out|Reached the max retries|ECONNREFUSED|ECONNRESET/;
 
 /**
- * A store that is down is an outage, not a bug: answer 503 naming the store, so clients
- * retry and operators know where to look. Everything else keeps Nest's default handling.
+ * Errors that are not Nest exceptions but still have a proper answer: a store that is down
+ * is an outage, not a bug (503 naming the store, so clients retry and operators know where
+ * to look), and body-parser's refusals are the client's (4xx in NestJS's shape). Everything
+ * else keeps Nest's default handling.
  */
 @Catch()
-export class StoreUnavailableFilter extends BaseExceptionFilter {
+export class HttpErrorsFilter extends BaseExceptionFilter {
   constructor(@Optional() @Inject(REDIS) private readonly redis?: Redis) {
     super();
   }
