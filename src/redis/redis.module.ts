@@ -44,7 +44,16 @@ export class RedisModule {
           useFactory: async () => {
             const logger = new Logger('Redis');
             const redis = createRedisClient(url);
-            redis.on('error', (error: Error) => logger.warn(`Redis: ${error.message}`));
+            // One line when Redis goes away and one when it is back, not one per reconnect attempt.
+            let down = false;
+            redis.on('error', (error: Error) => {
+              if (!down) logger.warn(`Redis unreachable: ${error.message}`);
+              down = true;
+            });
+            redis.on('ready', () => {
+              if (down) logger.log('Redis is back');
+              down = false;
+            });
             await waitUntilReady(redis, CONNECT_GRACE_MS).catch(() =>
               logger.error(`Redis is not reachable yet; requests that need it answer 503 until it is`),
             );
