@@ -78,7 +78,9 @@ async function bootstrap(): Promise<void> {
     { bufferLogs: true, bodyParser: false },
   );
   configureApp(app, config);
-  const user = await app.get(AuthService).register({ email: REFERENCE_EMAIL, password: 'reference-password' });
+  const user = await app
+    .get(AuthService)
+    .register({ email: REFERENCE_EMAIL, password: 'reference-password' }, '127.0.0.1');
   guard.user = { id: user.id, credential: 'bearer' };
   await app.listen(config.port, '127.0.0.1');
 }

@@ -179,6 +179,8 @@ async function startVariant(
     REDIS_URL: redisUrl,
     // Longer than any run, so that no access token expires mid-run; it changes no per-request work.
     JWT_ACCESS_TTL: '7200',
+    // Every run registers its users from 127.0.0.1.
+    REGISTER_MAX_PER_IP: '100000',
     ...spec.env,
     PORT: String(port),
   };

@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationPipe } from '@nestjs/common';
+import { BadRequestException } from '@nestjs/common';
 import { isUtf8 } from 'node:buffer';
 import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -8,7 +8,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { addAuthSchemes } from './auth/auth.openapi';
 import { RequireJsonBodyInterceptor } from './common/require-json-body.interceptor';
-import { VALIDATION_OPTIONS } from './common/validation';
+import { AppValidationPipe } from './common/validation';
 import type { AppConfig } from './config/config.schema';
 
 export const BODY_LIMIT = '100kb';
@@ -38,7 +38,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refusePrototypeKeys, verify: checkJsonBytes });
   app.use(cookieParser());
   app.useGlobalInterceptors(new RequireJsonBodyInterceptor());
-  app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
+  app.useGlobalPipes(new AppValidationPipe());
   setUpSwagger(app, config);
 }
 

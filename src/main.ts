@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { ConfigError, loadConfig } from './config/config.schema';
+import { ConfigError, configWarnings, loadConfig } from './config/config.schema';
 
 async function bootstrap(): Promise<void> {
   // Development convenience: real environment variables win over the file.
@@ -19,6 +19,7 @@ async function bootstrap(): Promise<void> {
     bodyParser: false,
   });
   configureApp(app, config);
+  for (const warning of configWarnings(config)) app.get(Logger).warn(warning);
   enableGracefulShutdown(app, (message) => app.get(Logger).log(message));
   await app.listen(config.port);
   const url = (await app.getUrl()).replace('[::1]', 'localhost');

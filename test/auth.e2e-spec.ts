@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { SESSION_KEY_PREFIX } from '../src/auth/session/session-store.factory';
+import { SESSION_PREFIX as SESSION_KEY_PREFIX } from '../src/redis/keys';
 import { REDIS_URL, startApp, STRATEGY, TestApp, usesSessions, usesTokens } from './support/app';
 import {
   ApiClient,
@@ -202,12 +202,17 @@ describe('auth', () => {
     });
   });
 
-  describe('login rate limit (LOGIN_MAX_ATTEMPTS=3)', () => {
+  describe('login rate limit (LOGIN_MAX_ATTEMPTS=3, LOGIN_MAX_ATTEMPTS_PER_IP=6)', () => {
     const MAX = 3;
+    const MAX_PER_IP = 6;
     const WINDOW = 60;
     let limited: TestApp;
     beforeAll(async () => {
-      limited = await startApp({ LOGIN_MAX_ATTEMPTS: String(MAX), LOGIN_WINDOW: String(WINDOW) });
+      limited = await startApp({
+        LOGIN_MAX_ATTEMPTS: String(MAX),
+        LOGIN_MAX_ATTEMPTS_PER_IP: String(MAX_PER_IP),
+        LOGIN_WINDOW: String(WINDOW),
+      });
     });
     afterAll(() => limited.close());
 
@@ -237,11 +242,12 @@ describe('auth', () => {
       await login(limited.http, other, PASSWORD).expect(200);
     });
 
-    it('limits failures per IP, even for different emails, and then refuses the right password', async () => {
+    it('limits failures per IP with its own limit, even for different emails, and then refuses the right password', async () => {
       const ip = uniqueIp();
       const email = uniqueEmail('victim');
       await register(limited.http, { email, password: PASSWORD }).expect(201);
-      for (let i = 0; i < MAX; i++) await login(limited.http, uniqueEmail('guess'), WRONG_PASSWORD, ip).expect(401);
+      for (let i = 0; i < MAX_PER_IP; i++)
+        await login(limited.http, uniqueEmail('guess'), WRONG_PASSWORD, ip).expect(401);
 
       expectTooMany(await login(limited.http, uniqueEmail('guess'), WRONG_PASSWORD, ip));
       expectTooMany(await login(limited.http, email, PASSWORD, ip));

@@ -4,7 +4,7 @@ import request from 'supertest';
 import type { SessionData } from 'express-session';
 import { baseCookieOptions } from '../src/auth/session/session-cookie';
 import { createSessionSerializer } from '../src/auth/session/session-serializer';
-import { SESSION_KEY_PREFIX } from '../src/auth/session/session-store.factory';
+import { SESSION_PREFIX as SESSION_KEY_PREFIX } from '../src/redis/keys';
 import { DEV_SESSION_SECRET } from '../src/config/config.schema';
 import { REDIS_URL, startApp, STRATEGY, TestApp, usesSessions, usesTokens } from './support/app';
 import { ApiClient, cookiePair, findSetCookie, nestError, PASSWORD, sessionIdOf, setCookies } from './support/client';

@@ -36,6 +36,9 @@ export abstract class AuthMechanism {
 
   /** Ends every session of this kind of the user, except the request's own when `keepCurrent`. */
   abstract endAllSessions(userId: string, req: Request, res: Response, keepCurrent: boolean): Promise<void>;
+
+  /** After a password change: the request's own credential of this kind, if any, gets a fresh identity. */
+  abstract renew(req: Request, res: Response, user: User): Promise<void>;
 }
 
 /** DI token for the mechanisms in force, most specific first (bearer before cookie). */

@@ -10,7 +10,6 @@ import {
   Req,
   Res,
   UnauthorizedException,
-  UseFilters,
   UseGuards,
 } from '@nestjs/common';
 import {
@@ -21,6 +20,7 @@ import {
   ApiNotFoundResponse,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
@@ -39,7 +39,6 @@ import { LogoutDto } from './dto/logout.dto';
 import { ChangePasswordDto, SessionIdParams } from './dto/change-password.dto';
 import { SessionResponse } from './dto/session.response';
 import { LocalAuthGuard, LoginUser } from './guards/local-auth.guard';
-import { TooManyAttemptsFilter } from './too-many-attempts.filter';
 
 /** The routes every AUTH_STRATEGY shares; mode-specific ones live in their own controllers. */
 @ApiTags('auth')
@@ -55,13 +54,14 @@ export class AuthController {
   @ApiCreatedResponse({ type: UserResponse })
   @ApiBadRequestResponse({ description: 'Invalid body' })
   @ApiConflictResponse({ description: 'Email already registered' })
-  async register(@Body() dto: RegisterDto): Promise<UserResponse> {
-    return UserResponse.from(await this.auth.register(dto));
+  @ApiTooManyRequestsResponse({ description: 'Too many registrations from this IP; see Retry-After' })
+  @ApiServiceUnavailableResponse({ description: 'Password hashing is saturated; see Retry-After' })
+  async register(@Body() dto: RegisterDto, @Req() req: Request): Promise<UserResponse> {
+    return UserResponse.from(await this.auth.register(dto, req.ip ?? 'unknown'));
   }
 
   @Public()
   @UseGuards(LocalAuthGuard)
-  @UseFilters(TooManyAttemptsFilter)
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({
@@ -71,6 +71,7 @@ export class AuthController {
   @ApiBadRequestResponse({ description: 'Invalid body' })
   @ApiUnauthorizedResponse({ description: 'Bad credentials (same body for unknown email and wrong password)' })
   @ApiTooManyRequestsResponse({ description: 'Too many failed attempts for this email or IP; see Retry-After' })
+  @ApiServiceUnavailableResponse({ description: 'Password hashing is saturated; see Retry-After' })
   async login(
     // The body was validated by LocalAuthGuard; declaring it documents it in OpenAPI.
     @Body() _dto: LoginDto,
@@ -135,7 +136,6 @@ export class AuthController {
 
   @Post('password')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @UseFilters(TooManyAttemptsFilter)
   @ApiNoContentResponse({ description: 'Password changed; every other session and refresh family ended' })
   @ApiBadRequestResponse()
   @ApiUnauthorizedResponse()

@@ -9,8 +9,11 @@ import { UsersModule } from '../users/users.module';
 import { AUTH_MECHANISMS, AuthMechanism } from './auth-mechanism';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { noStore } from './no-store.middleware';
 import { AuthenticatedGuard } from './guards/authenticated.guard';
-import { LoginThrottle } from './login-throttle';
+import { BEARER_CHALLENGE } from './bearer-challenge';
+import { LoginThrottle } from './throttle/login-throttle';
+import { RegistrationThrottle } from './throttle/registration-throttle';
 import { PasswordHasher } from './password-hasher';
 import { CsrfService } from './session/csrf.service';
 import { SessionAuthController } from './session/session-auth.controller';
@@ -59,6 +62,8 @@ function tokenParts(config: AppConfig): MechanismParts {
     controllers: [TokenAuthController, ...(config.jwt.algorithm === 'HS256' ? [] : [JwksController])],
     providers: [
       { provide: JwtKeys, useValue: JwtKeys.load(config.jwt) },
+      // Every 401 then says how to authenticate (RFC 6750 §3): HttpErrorsFilter sends it.
+      { provide: BEARER_CHALLENGE, useValue: true },
       TokenService,
       { provide: TokenStore, useClass: config.redisUrl ? RedisTokenStore : MemoryTokenStore },
     ],
@@ -90,14 +95,17 @@ export class AuthModule implements NestModule {
         AuthService,
         PasswordHasher,
         LoginThrottle,
+        RegistrationThrottle,
         ...parts.flatMap((part) => [part.mechanism, ...part.providers]),
         { provide: AUTH_MECHANISMS, useFactory: (...all: AuthMechanism[]) => all, inject: mechanisms },
         { provide: APP_GUARD, useClass: AuthenticatedGuard },
       ],
+      exports: config.authStrategy === 'session' ? [] : [BEARER_CHALLENGE],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(noStore).forRoutes('auth/{*splat}');
     if (this.sessionMiddleware) consumer.apply(SessionMiddleware).forRoutes('{*splat}');
   }
 }

@@ -2,12 +2,13 @@ import { ForbiddenException, Inject, Injectable, NotFoundException, Unauthorized
 import type { Request, Response } from 'express';
 import { normalizeEmail, User } from '../users/domain/user';
 import { UsersService } from '../users/users.service';
-import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 import { RegisterDto } from './dto/register.dto';
 import type { ChangePasswordDto } from './dto/change-password.dto';
 import type { SessionResponse } from './dto/session.response';
 import { AUTH_MECHANISMS, AuthMechanism, TokenPair } from './auth-mechanism';
+import { LoginThrottle } from './throttle/login-throttle';
+import { RegistrationThrottle } from './throttle/registration-throttle';
 
 /** One body for unknown email and wrong password, so neither can be told apart. */
 export const BAD_CREDENTIALS = 'Invalid email or password';
@@ -18,31 +19,32 @@ export class AuthService {
   constructor(
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
-    private readonly throttle: LoginThrottle,
+    private readonly loginThrottle: LoginThrottle,
+    private readonly registrationThrottle: RegistrationThrottle,
     @Inject(AUTH_MECHANISMS) private readonly mechanisms: AuthMechanism[],
   ) {}
 
-  async register(dto: RegisterDto): Promise<User> {
+  /** @throws 429 past REGISTER_MAX_PER_IP from this IP, 409 for a taken email. */
+  async register(dto: RegisterDto, ip: string): Promise<User> {
+    await this.registrationThrottle.take(ip);
     const passwordHash = await this.hasher.hash(dto.password);
     return this.users.create({ email: normalizeEmail(dto.email), name: dto.name ?? null, passwordHash });
   }
 
   /**
-   * @throws 429 once the email or IP has spent its attempts, 401 for bad credentials.
+   * @throws 429 once the email or IP has spent its guesses, 401 for bad credentials.
    * Unknown emails are verified against a dummy hash: both failures cost the same.
    */
   async validateCredentials(email: string, password: string, ip: string): Promise<User> {
     const normalized = normalizeEmail(email);
-    await this.throttle.assertAllowed(normalized, ip);
-    const user = await this.users.findByEmail(normalized);
-    const valid = user
-      ? await this.hasher.verify(user.passwordHash, password)
-      : await this.hasher.verifyNothing(password);
-    if (!user || !valid) {
-      await this.throttle.recordFailure(normalized, ip);
-      throw new UnauthorizedException(BAD_CREDENTIALS);
-    }
-    await this.throttle.recordSuccess(normalized);
+    const user = await this.loginThrottle.guarded(normalized, ip, async () => {
+      const found = await this.users.findByEmail(normalized);
+      const valid = found
+        ? await this.hasher.verify(found.passwordHash, password)
+        : await this.hasher.verifyNothing(password);
+      return valid ? found : null;
+    });
+    if (!user) throw new UnauthorizedException(BAD_CREDENTIALS);
     return user;
   }
 
@@ -78,18 +80,18 @@ export class AuthService {
 
   /**
    * @throws 403 for a wrong current password (counted like a failed login, so it cannot
-   * be guessed faster through this route). Every other session and family ends.
+   * be guessed faster through this route). Every other session and family ends, and the
+   * request's own credential is renewed (a cookie session gets a fresh id).
    */
   async changePassword(userId: string, dto: ChangePasswordDto, req: Request, res: Response): Promise<void> {
-    const user = await this.users.findById(userId);
-    if (!user) throw new UnauthorizedException('Authentication required');
-    const ip = req.ip ?? 'unknown';
-    await this.throttle.assertAllowed(user.email, ip);
-    if (!(await this.hasher.verify(user.passwordHash, dto.currentPassword))) {
-      await this.throttle.recordFailure(user.email, ip);
-      throw new ForbiddenException('Current password is wrong');
-    }
+    const found = await this.users.findById(userId);
+    if (!found) throw new UnauthorizedException('Authentication required');
+    const user = await this.loginThrottle.guarded(found.email, req.ip ?? 'unknown', async () =>
+      (await this.hasher.verify(found.passwordHash, dto.currentPassword)) ? found : null,
+    );
+    if (!user) throw new ForbiddenException('Current password is wrong');
     await this.users.updatePasswordHash(user.id, await this.hasher.hash(dto.newPassword));
     await this.endAllSessions(user.id, req, res, true);
+    for (const mechanism of this.mechanisms) await mechanism.renew(req, res, user);
   }
 }

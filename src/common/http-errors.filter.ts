@@ -1,8 +1,11 @@
 import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, HttpException, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
+import type { Response } from 'express';
 import type Redis from 'ioredis';
+import { BEARER_CHALLENGE, bearerChallenge } from '../auth/bearer-challenge';
 import { REDIS } from '../redis/redis.module';
+import { RetryLaterException } from './retry-later.exception';
 
 /** Error names the MongoDB driver and Mongoose use when the server cannot be reached. */
 const MONGO_UNAVAILABLE = new Set([
@@ -22,19 +25,34 @@ const REDIS_UNAVAILABLE =
  * Errors that are not Nest exceptions but still have a proper answer: a store that is down
  * is an outage, not a bug (503 naming the store, so clients retry and operators know where
  * to look), and body-parser's refusals are the client's (4xx in NestJS's shape). Everything
- * else keeps Nest's default handling.
+ * else keeps Nest's default handling. The headers some answers need go on here: Retry-After
+ * (429, 503) and, in token modes, the bearer challenge of every 401.
  */
 @Catch()
 export class HttpErrorsFilter extends BaseExceptionFilter {
-  constructor(@Optional() @Inject(REDIS) private readonly redis?: Redis) {
+  constructor(
+    @Optional() @Inject(REDIS) private readonly redis?: Redis,
+    @Optional() @Inject(BEARER_CHALLENGE) private readonly challengesBearer = false,
+  ) {
     super();
   }
 
   override catch(exception: unknown, host: ArgumentsHost): void {
-    const refused = exception instanceof HttpException ? null : asClientError(exception);
-    if (refused) return super.catch(refused, host);
-    const store = exception instanceof HttpException ? null : this.unavailableStore(exception);
-    super.catch(store ? new ServiceUnavailableException(`${store} is unavailable`) : exception, host);
+    const answer = this.asHttpException(exception);
+    const res = host.switchToHttp().getResponse<Response>();
+    if (answer instanceof RetryLaterException) res.setHeader('Retry-After', String(answer.retryAfterSeconds));
+    if (answer?.getStatus() === 401 && this.challengesBearer)
+      res.setHeader('WWW-Authenticate', bearerChallenge(answer));
+    super.catch(answer ?? exception, host);
+  }
+
+  /** What to answer, or null to leave it to Nest (a 500, logged). */
+  private asHttpException(exception: unknown): HttpException | null {
+    if (exception instanceof HttpException) return exception;
+    const refused = asClientError(exception);
+    if (refused) return refused;
+    const store = this.unavailableStore(exception);
+    return store ? new ServiceUnavailableException(`${store} is unavailable`) : null;
   }
 
   private unavailableStore(exception: unknown): 'redis' | 'mongo' | null {

@@ -1,4 +1,4 @@
-import { ConfigError, DEV_JWT_SECRET, DEV_SESSION_SECRET, loadConfig } from './config.schema';
+import { ConfigError, configWarnings, DEV_JWT_SECRET, DEV_SESSION_SECRET, loadConfig } from './config.schema';
 
 const STRONG = 'a-production-secret-that-is-long-enough-0123456789';
 const PRODUCTION_OK = {
@@ -6,7 +6,7 @@ const PRODUCTION_OK = {
   MONGODB_URI: 'mongodb://mongo:27017/app',
   REDIS_URL: 'redis://redis:6379',
   SESSION_SECRET: STRONG,
-  JWT_SECRET: STRONG,
+  JWT_SECRET: `another-${STRONG}`,
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -126,9 +126,52 @@ describe('loadConfig', () => {
     ['development JWT secret', { JWT_SECRET: DEV_JWT_SECRET }, 'JWT_SECRET'],
     ['wildcard CORS', { CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
     ['SameSite=None without Secure', { COOKIE_SAMESITE: 'none', COOKIE_SECURE: 'false' }, 'COOKIE_SAMESITE'],
+    ['one secret for sessions and tokens', { JWT_SECRET: STRONG }, 'JWT_SECRET'],
+    [
+      'the JWT secret among rotated session secrets',
+      { SESSION_SECRET: `x${STRONG},${STRONG}`, JWT_SECRET: STRONG },
+      'JWT_SECRET',
+    ],
+    ['a session secret of few distinct characters', { SESSION_SECRET: 'ab'.repeat(20) }, 'SESSION_SECRET'],
+    ['a JWT secret of few distinct characters', { JWT_SECRET: '0123456789abcde'.repeat(3) }, 'JWT_SECRET'],
   ])('refuses in production: %s', (_label, override, variable) => {
     const problems = problemsOf({ ...PRODUCTION_OK, ...override });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${variable}: `));
+  });
+
+  it('accepts in development what production refuses: one secret for both, few distinct characters', () => {
+    expect(() => loadConfig({ SESSION_SECRET: 'ab'.repeat(20), JWT_SECRET: 'ab'.repeat(20) })).not.toThrow();
+  });
+
+  it('warns, in production only, of cookies without Secure and of http:// origins', () => {
+    const risky = { COOKIE_SECURE: 'false', CORS_ORIGINS: 'http://app.example.com,https://ok.example.com' };
+    const warnings = configWarnings(loadConfig({ ...PRODUCTION_OK, ...risky }));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^COOKIE_SECURE=false in production/);
+    expect(warnings[1]).toMatch(/^CORS_ORIGINS lists http:\/\/app\.example\.com over plain http/);
+    expect(configWarnings(loadConfig(PRODUCTION_OK))).toEqual([]);
+    expect(configWarnings(loadConfig(risky))).toEqual([]);
+  });
+
+  it('reads the limits of CONFIG.md, with their defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      login: { maxAttempts: 5, maxAttemptsPerIp: 100, window: 900 },
+      register: { maxPerIp: 10, window: 3600 },
+      jwt: { refreshAbsoluteTtl: 2592000 },
+    });
+    expect(
+      loadConfig({
+        LOGIN_MAX_ATTEMPTS_PER_IP: '7',
+        REGISTER_MAX_PER_IP: '3',
+        REGISTER_WINDOW: '60',
+        JWT_REFRESH_ABSOLUTE_TTL: '99',
+      }),
+    ).toMatchObject({
+      login: { maxAttemptsPerIp: 7 },
+      register: { maxPerIp: 3, window: 60 },
+      jwt: { refreshAbsoluteTtl: 99 },
+    });
+    expect(problemsOf({ REGISTER_MAX_PER_IP: '0' })[0]).toMatch(/^REGISTER_MAX_PER_IP: /);
   });
 });

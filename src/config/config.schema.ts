@@ -10,6 +10,8 @@ export const DEV_JWT_SECRET = 'dev-only-jwt-secret-do-not-use-in-production!!';
 export const SERVICE_NAME = 'nest-dual-auth';
 
 const MIN_SECRET_LENGTH = 32;
+/** Production refuses secrets with fewer distinct characters ("aaaa…", "abababab…"). */
+const MIN_DISTINCT_SECRET_CHARACTERS = 16;
 
 const optionalString = z
   .string()
@@ -74,12 +76,17 @@ const envSchema = z
     JWT_ISSUER: z.string().min(1).default(SERVICE_NAME),
     JWT_AUDIENCE: z.string().min(1).default(SERVICE_NAME),
     JWT_REVOCATION: z.enum(['denylist', 'none']).default('denylist'),
+    JWT_REFRESH_ABSOLUTE_TTL: seconds(2592000),
     LOGIN_MAX_ATTEMPTS: integer().positive('must be at least 1').default(5),
+    LOGIN_MAX_ATTEMPTS_PER_IP: integer().positive('must be at least 1').default(100),
     LOGIN_WINDOW: seconds(900),
+    REGISTER_MAX_PER_IP: integer().positive('must be at least 1').default(10),
+    REGISTER_WINDOW: seconds(3600),
     // Additions to CONFIG.md, documented in the README.
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: integer().min(0, 'must be the number of trusted proxy hops').default(0),
     COOKIE_HOST_PREFIX: z.stringbool().default(true),
+    PASSWORD_HASH_QUEUE: integer().min(0, 'must be 0 or more').default(32),
   })
   .superRefine((env, ctx) => {
     const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -118,6 +125,19 @@ const envSchema = z
       if (env.JWT_ALGORITHM === 'HS256' && !env.JWT_SECRET)
         problem('JWT_SECRET', 'is required in production with HS256');
       if (env.JWT_SECRET === DEV_JWT_SECRET) problem('JWT_SECRET', 'the development default is refused in production');
+      if (env.JWT_SECRET && env.SESSION_SECRET.includes(env.JWT_SECRET))
+        problem('JWT_SECRET', 'must differ from SESSION_SECRET in production: one leaked secret must not forge both');
+      for (const [name, secrets] of [
+        ['SESSION_SECRET', env.SESSION_SECRET],
+        ['JWT_SECRET', env.JWT_SECRET ? [env.JWT_SECRET] : []],
+      ] as const) {
+        const weak = (secret: string) =>
+          secret !== DEV_SESSION_SECRET &&
+          secret !== DEV_JWT_SECRET &&
+          new Set(secret).size < MIN_DISTINCT_SECRET_CHARACTERS;
+        if (secrets.some(weak))
+          problem(name, `needs at least ${MIN_DISTINCT_SECRET_CHARACTERS} distinct characters in production`);
+      }
     }
   })
   .transform((env) => {
@@ -159,11 +179,19 @@ const envSchema = z
         issuer: env.JWT_ISSUER,
         audience: env.JWT_AUDIENCE,
         revocation: env.JWT_REVOCATION,
+        refreshAbsoluteTtl: env.JWT_REFRESH_ABSOLUTE_TTL,
       },
       login: {
         maxAttempts: env.LOGIN_MAX_ATTEMPTS,
+        maxAttemptsPerIp: env.LOGIN_MAX_ATTEMPTS_PER_IP,
         window: env.LOGIN_WINDOW,
       },
+      register: {
+        maxPerIp: env.REGISTER_MAX_PER_IP,
+        window: env.REGISTER_WINDOW,
+      },
+      /** Password hashes that may wait for a thread; past it, 503 (see PasswordHasher). */
+      passwordHashQueue: env.PASSWORD_HASH_QUEUE,
       logLevel: env.LOG_LEVEL,
       /** Reverse proxies in front of the service: their X-Forwarded-* headers are trusted. */
       trustProxyHops: env.TRUST_PROXY,
@@ -180,6 +208,24 @@ function isOrigin(value: string): boolean {
 }
 
 export type AppConfig = z.output<typeof envSchema>;
+
+/**
+ * Settings that production accepts but an operator should hear about, one line each,
+ * logged at start-up (the checks above refuse what is unsafe outright).
+ */
+export function configWarnings(config: AppConfig): string[] {
+  if (!config.isProduction) return [];
+  const warnings: string[] = [];
+  if (!config.cookie.secure) {
+    warnings.push(
+      'COOKIE_SECURE=false in production: cookies travel over plain HTTP; only behind TLS-terminating proxies that never serve http',
+    );
+  }
+  for (const origin of config.corsOrigins.filter((item) => item.startsWith('http://'))) {
+    warnings.push(`CORS_ORIGINS lists ${origin} over plain http in production: its traffic can be read and altered`);
+  }
+  return warnings;
+}
 export type AuthStrategy = AppConfig['authStrategy'];
 
 /** Start-up refuses to go on: `problems` holds one human line per bad variable. */

@@ -1,11 +1,11 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
-import { VALIDATION_OPTIONS } from '../common/validation';
+import { AppValidationPipe } from '../common/validation';
 import { PostsModule } from './posts.module';
 
 const OWNER = '665f1c2b9d3e4a0011111111';
@@ -36,7 +36,7 @@ describe('PostsController (HTTP, memory store)', () => {
       req.user = caller;
       next();
     });
-    app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
+    app.useGlobalPipes(new AppValidationPipe());
     await app.init();
   });
 

@@ -188,6 +188,8 @@ async function runMode(mode: Mode): Promise<ModeReport> {
       LOG_LEVEL: 'warn',
       // Every login is valid; a failure is reported as an unexpected status, not hidden by a 429 later.
       LOGIN_MAX_ATTEMPTS: '100000',
+      LOGIN_MAX_ATTEMPTS_PER_IP: '100000',
+      REGISTER_MAX_PER_IP: '100000',
       // What the run leaves in Redis (sessions, refresh families, their indexes) expires within 10 minutes.
       SESSION_IDLE_TTL: '600',
       SESSION_ABSOLUTE_TTL: '600',

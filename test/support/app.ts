@@ -29,8 +29,10 @@ export async function startApp(env: Record<string, string | undefined> = {}): Pr
     LOG_LEVEL: 'silent',
     AUTH_STRATEGY: STRATEGY,
     REDIS_URL,
-    // Many tests log in from 127.0.0.1; the rate-limit spec sets its own limit.
+    // Many tests log in and register from 127.0.0.1; the limit specs set their own limits.
     LOGIN_MAX_ATTEMPTS: '1000',
+    LOGIN_MAX_ATTEMPTS_PER_IP: '100000',
+    REGISTER_MAX_PER_IP: '100000',
     // Lets a spec pose as a distinct client with X-Forwarded-For.
     TRUST_PROXY: '1',
     ...env,

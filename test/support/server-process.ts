@@ -85,6 +85,8 @@ export class ServerProcess {
         HOME: process.env.HOME,
         NODE_ENV: 'test',
         LOG_LEVEL: 'info',
+        // Specs register their users from 127.0.0.1.
+        REGISTER_MAX_PER_IP: '100000',
         ...options.env,
         PORT: String(port),
       },

@@ -1,14 +1,7 @@
-import {
-  CanActivate,
-  createParamDecorator,
-  ExecutionContext,
-  Injectable,
-  UnauthorizedException,
-  ValidationPipe,
-} from '@nestjs/common';
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import passport from 'passport';
-import { VALIDATION_OPTIONS } from '../../common/validation';
+import { AppValidationPipe } from '../../common/validation';
 import type { User } from '../../users/domain/user';
 import { AuthService, BAD_CREDENTIALS } from '../auth.service';
 import { LoginDto } from '../dto/register.dto';
@@ -24,7 +17,7 @@ import { createLocalStrategy } from '../strategies/local.strategy';
  */
 @Injectable()
 export class LocalAuthGuard implements CanActivate {
-  private readonly validation = new ValidationPipe(VALIDATION_OPTIONS);
+  private readonly validation = new AppValidationPipe();
   private readonly passport = new passport.Authenticator();
 
   constructor(auth: AuthService) {

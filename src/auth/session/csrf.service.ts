@@ -6,8 +6,6 @@ import type { Request, Response } from 'express';
 import type { AppConfig } from '../../config/config.schema';
 import { baseCookieOptions } from './session-cookie';
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 /**
  * Signed double-submit CSRF tokens (csrf-csrf) bound to the session id: a token from
  * GET /auth/csrf is worthless for any other session, including the one before login.
@@ -36,9 +34,8 @@ export class CsrfService {
     return this.csrf.generateCsrfToken(req, res, { overwrite: true });
   }
 
-  /** @throws 403 for an unsafe method without a valid X-CSRF-Token. */
+  /** @throws 403 without a valid X-CSRF-Token (for unsafe methods: the caller decides). */
   assertValid(req: Request): void {
-    if (SAFE_METHODS.has(req.method)) return;
     if (!this.csrf.validateRequest(req)) throw new ForbiddenException('Invalid or missing CSRF token');
   }
 }

@@ -4,7 +4,7 @@ declare module 'express-session' {
   interface SessionData {
     /** Epoch ms of the login that created this session: the absolute expiry counts from it. */
     authenticatedAt: number;
-    /** The only identity a session holds: the user is looked up on each request. */
+    /** The only identity a session holds: no user lookup on each request (see SessionMechanism). */
     userId: string;
     /** Public handle of this session in GET /auth/sessions (never the session id). */
     handle: string;
@@ -45,4 +45,12 @@ export function isPastAbsoluteExpiry(
   now = Date.now(),
 ): boolean {
   return authenticatedAt === undefined || now >= authenticatedAt + absoluteTtl * 1000;
+}
+
+/**
+ * The login's write creates the session record (its `lastSeenAt` is the login itself);
+ * every later write only moves the idle deadline of a record that must still exist.
+ */
+export function createsRecord(session: { authenticatedAt?: number; lastSeenAt?: number }): boolean {
+  return session.lastSeenAt === session.authenticatedAt;
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { redisKeys } from '../../redis/keys';
 import { REDIS } from '../../redis/redis.module';
 
 /** What the index keeps of a cookie session: where it lives and how to describe it. */
@@ -21,8 +22,7 @@ export abstract class SessionIndex {
   abstract remove(userId: string, handles: string[]): Promise<void>;
 }
 
-// Not under connect-redis's `sess:` prefix, which its own scans treat as all sessions.
-const userKey = (userId: string) => `sessidx:${userId}`;
+const userKey = redisKeys.sessionIndex;
 
 @Injectable()
 export class RedisSessionIndex extends SessionIndex {

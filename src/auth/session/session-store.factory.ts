@@ -1,16 +1,14 @@
 import { Logger } from '@nestjs/common';
-import { RedisStore } from 'connect-redis';
 import MongoStore from 'connect-mongo';
-import session, { SessionData, Store } from 'express-session';
+import type { SessionData, Store } from 'express-session';
 import type Redis from 'ioredis';
-import createMemoryStore from 'memorystore';
 import type { Connection } from 'mongoose';
 import type { AppConfig } from '../../config/config.schema';
+import { MemorySessionStore } from './memory-session.store';
+import { RedisSessionStore } from './redis-session.store';
 import { baseCookieOptions } from './session-cookie';
 import { sessionTtlSeconds } from './session-data';
 import { createSessionSerializer } from './session-serializer';
-
-export const SESSION_KEY_PREFIX = 'sess:';
 
 /** The express-session store named by SESSION_STORE. */
 export function createSessionStore(config: AppConfig, redis?: Redis, mongo?: Connection): Store {
@@ -20,14 +18,7 @@ export function createSessionStore(config: AppConfig, redis?: Redis, mongo?: Con
   switch (config.sessionStore) {
     case 'redis':
       if (!redis) throw new Error('SESSION_STORE=redis needs a Redis client');
-      // No touch: an EXPIRE on every request would buy nothing the keep-alive write does not.
-      return new RedisStore({
-        client: redis,
-        prefix: SESSION_KEY_PREFIX,
-        ttl,
-        disableTouch: true,
-        serializer: createSessionSerializer(baseCookieOptions(config.cookie), idleTtl),
-      });
+      return new RedisSessionStore(redis, ttl, createSessionSerializer(baseCookieOptions(config.cookie), idleTtl));
     case 'mongo':
       if (!mongo) throw new Error('SESSION_STORE=mongo needs a MongoDB connection');
       return MongoStore.create({
@@ -36,10 +27,8 @@ export function createSessionStore(config: AppConfig, redis?: Redis, mongo?: Con
         ttl: idleTtl,
         stringify: false,
       });
-    case 'memory': {
+    case 'memory':
       new Logger('Session').warn('Sessions are kept in process memory: development only, lost on restart');
-      const MemoryStore = createMemoryStore(session);
-      return new MemoryStore({ checkPeriod: 60_000, ttl: (_options: unknown, sess: SessionData) => ttl(sess) * 1000 });
-    }
+      return new MemorySessionStore(ttl);
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import type { Session, SessionData, Store } from 'express-session';
@@ -17,6 +17,8 @@ import { SESSION_STORE } from './session.middleware';
 import { LOGIN_REFRESH_FAMILY } from '../tokens/token.service';
 import { storeCall } from './store-call';
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /** User agents are free text from the client: keep what identifies a device, no more. */
 const MAX_USER_AGENT = 256;
 
@@ -32,6 +34,7 @@ export class SessionMechanism extends AuthMechanism {
   private readonly idleTtl: number;
   private readonly absoluteTtl: number;
   private readonly keepAliveMs: number;
+  private readonly corsOrigins: ReadonlySet<string>;
 
   constructor(
     private readonly users: UsersService,
@@ -43,6 +46,7 @@ export class SessionMechanism extends AuthMechanism {
     super();
     ({ idleTtl: this.idleTtl, absoluteTtl: this.absoluteTtl } = config.get('session', { infer: true }));
     this.keepAliveMs = keepAliveIntervalMs(this.idleTtl);
+    this.corsOrigins = new Set(config.get('corsOrigins', { infer: true }));
   }
 
   async authenticate(req: Request): Promise<AuthenticatedUser | null> {
@@ -54,7 +58,10 @@ export class SessionMechanism extends AuthMechanism {
       return null;
     }
     if (!(await this.keepAlive(session, userId))) return null;
-    this.csrf.assertValid(req);
+    if (!SAFE_METHODS.has(req.method)) {
+      this.assertSameSiteOrigin(req);
+      this.csrf.assertValid(req);
+    }
     return { id: userId, credential: 'cookie' };
   }
 
@@ -128,6 +135,29 @@ export class SessionMechanism extends AuthMechanism {
       ended.push(handle);
     }
     await this.index.remove(userId, ended);
+  }
+
+  /** A password change on this cookie session: it ends, and the caller gets a fresh one (a new id and handle). */
+  async renew(req: Request, res: Response, user: User): Promise<void> {
+    if (req.user?.credential !== 'cookie') return;
+    const previous = req.session.handle;
+    await this.login(req, res, user);
+    if (previous) await this.index.remove(user.id, [previous]);
+  }
+
+  /**
+   * A browser says where an unsafe request comes from: another site than the API's own or a
+   * listed front end is refused before the CSRF token is even looked at. A request that
+   * says nothing (curl, a server) is judged by its CSRF token alone.
+   * @throws 403
+   */
+  private assertSameSiteOrigin(req: Request): void {
+    const origin = req.get('origin');
+    const allowed =
+      origin === undefined
+        ? req.get('sec-fetch-site') !== 'cross-site'
+        : origin === `${req.protocol}://${req.host}` || this.corsOrigins.has(origin);
+    if (!allowed) throw new ForbiddenException('Cross-site request refused');
   }
 
   /**

@@ -7,14 +7,16 @@ import type { User } from '../../users/domain/user';
 import { AuthMechanism, TokenPair } from '../auth-mechanism';
 import type { AuthenticatedUser } from '../authenticated-user';
 import type { SessionResponse } from '../dto/session.response';
-import { LOGIN_REFRESH_FAMILY, TokenClaims, TokenService } from './token.service';
+import { BearerTokenRefused } from './bearer-token-refused.exception';
+import { LOGIN_REFRESH_FAMILY, RefreshClaims, TokenClaims, TokenService } from './token.service';
 import '../session/session-data';
-import { TokenStore } from './token.store';
+import { FamilyRef, TokenStore } from './token.store';
 
 /** The scheme is case-insensitive (RFC 9110 §11.1); its credentials are one token (RFC 6750 §2.1). */
 const BEARER_SCHEME = /^Bearer(?:\s|$)/i;
 const BEARER = /^Bearer +(\S+)$/i;
 const REVOKED = 'Token has been revoked';
+const INVALID = 'Invalid or expired token';
 
 /** Refresh tokens are stored as SHA-256 hashes: a leaked store holds no usable token. */
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
@@ -45,57 +47,66 @@ export class JwtMechanism extends AuthMechanism {
     if (!BEARER_SCHEME.test(header)) return null; // another scheme: not ours to judge
     // A malformed Bearer header fails closed: it must not fall through to the cookie in `both` mode.
     const match = BEARER.exec(header);
-    if (!match) throw new UnauthorizedException('Invalid or expired token');
-    const claims = this.tokens.verifyAccess(match[1]);
-    if (this.denylist && (await this.store.isDenied(claims.jti, claims.fam))) {
-      throw new UnauthorizedException(REVOKED);
+    if (!match) throw new BearerTokenRefused(INVALID);
+    let claims: TokenClaims;
+    try {
+      claims = this.tokens.verifyAccess(match[1]);
+    } catch {
+      throw new BearerTokenRefused(INVALID);
+    }
+    if (this.denylist && (await this.store.isDenied(claims.sub, claims.jti, claims.fam))) {
+      throw new BearerTokenRefused(REVOKED);
     }
     this.claimsOf.set(req, claims);
     return { id: claims.sub, credential: 'bearer' };
   }
 
   async login(req: Request, res: Response, user: User): Promise<TokenPair> {
-    const familyId = randomUUID();
-    res.locals[LOGIN_REFRESH_FAMILY] = familyId;
-    const pair = this.issuePair(user.id, familyId);
+    const family = { userId: user.id, familyId: randomUUID() };
+    res.locals[LOGIN_REFRESH_FAMILY] = family.familyId;
+    const { pair, refresh } = this.issuePair(family);
     const now = Date.now();
     await this.store.createFamily(
-      familyId,
+      family,
       hashToken(pair.refreshToken),
-      { userId: user.id, createdAt: now, lastSeenAt: now, userAgent: req.get('user-agent') ?? '', ip: req.ip ?? '' },
-      this.tokens.refreshTtl,
+      { createdAt: now, lastSeenAt: now, userAgent: req.get('user-agent') ?? '', ip: req.ip ?? '' },
+      secondsUntil(refresh.exp),
     );
     return pair;
   }
 
-  /** Rotates: the presented token stops working; presenting it again ends the family. */
+  /**
+   * Rotates: the presented token stops working; presenting it again ends the family. The new
+   * refresh token lives until JWT_REFRESH_TTL or the family's hard end, whichever is first.
+   */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const claims = this.tokens.verifyRefresh(refreshToken);
-    const pair = this.issuePair(claims.sub, claims.fam);
+    const family = { userId: claims.sub, familyId: claims.fam };
+    const { pair, refresh } = this.issuePair(family, claims.fexp);
     const result = await this.store.rotate(
-      claims.fam,
+      family,
       hashToken(refreshToken),
       hashToken(pair.refreshToken),
-      this.tokens.refreshTtl,
+      secondsUntil(refresh.exp),
     );
     if (result === 'rotated') return pair;
-    if (result === 'reused') await this.store.revokeFamily(claims.fam, this.tokens.accessTtl);
+    if (result === 'reused') await this.store.revokeFamily(family, this.tokens.accessTtl);
     throw new UnauthorizedException(result === 'reused' ? 'Refresh token reuse detected' : REVOKED);
   }
 
   async logout(req: Request, _res: Response, refreshToken?: string): Promise<void> {
+    const userId = req.user?.id;
+    if (!userId) return;
     const claims = this.claimsOf.get(req);
     if (claims) {
-      if (this.denylist) await this.store.denyAccessToken(claims.jti, claims.exp - Math.floor(Date.now() / 1000));
-      await this.store.revokeFamily(claims.fam, this.tokens.accessTtl);
+      if (this.denylist) await this.store.denyAccessToken(userId, claims.jti, secondsUntil(claims.exp));
+      await this.store.revokeFamily({ userId, familyId: claims.fam }, this.tokens.accessTtl);
     }
     // Also the family named in the body, and the one started by the same login as this
     // cookie session (`both` mode): when they belong to the caller.
-    const others = [refreshToken ? this.familyOf(refreshToken) : undefined, req.session?.refreshFamily];
-    for (const family of new Set(others)) {
-      if (family && family !== claims?.fam && (await this.store.familyOwner(family)) === req.user?.id) {
-        await this.store.revokeFamily(family, this.tokens.accessTtl);
-      }
+    const others = [refreshToken ? this.familyOf(refreshToken, userId) : undefined, req.session?.refreshFamily];
+    for (const familyId of new Set(others)) {
+      if (familyId && familyId !== claims?.fam) await this.endSession(userId, familyId);
     }
   }
 
@@ -113,32 +124,47 @@ export class JwtMechanism extends AuthMechanism {
   }
 
   async endSession(userId: string, handle: string): Promise<boolean> {
-    if ((await this.store.familyOwner(handle)) !== userId) return false;
-    await this.store.revokeFamily(handle, this.tokens.accessTtl);
+    const family = { userId, familyId: handle };
+    if (!(await this.store.hasFamily(family))) return false;
+    await this.store.revokeFamily(family, this.tokens.accessTtl);
     return true;
   }
 
   async endAllSessions(userId: string, req: Request, _res: Response, keepCurrent: boolean): Promise<void> {
     const current = this.claimsOf.get(req)?.fam;
     for (const { familyId } of await this.store.listFamilies(userId)) {
-      if (!(keepCurrent && familyId === current)) await this.store.revokeFamily(familyId, this.tokens.accessTtl);
+      if (!(keepCurrent && familyId === current)) {
+        await this.store.revokeFamily({ userId, familyId }, this.tokens.accessTtl);
+      }
     }
   }
 
-  private familyOf(refreshToken: string): string | undefined {
+  /** A bearer request keeps its family through a password change: nothing to renew. */
+  async renew(): Promise<void> {}
+
+  /** The family of a refresh token of `userId`; none for an expired, foreign or other user's token. */
+  private familyOf(refreshToken: string, userId: string): string | undefined {
     try {
-      return this.tokens.verifyRefresh(refreshToken).fam;
+      const claims = this.tokens.verifyRefresh(refreshToken);
+      return claims.sub === userId ? claims.fam : undefined;
     } catch {
-      return undefined; // an expired or foreign token has nothing left to revoke
+      return undefined;
     }
   }
 
-  private issuePair(userId: string, familyId: string): TokenPair {
-    return {
-      accessToken: this.tokens.signAccess(userId, familyId).token,
-      refreshToken: this.tokens.signRefresh(userId, familyId).token,
+  private issuePair(family: FamilyRef, familyExpiresAt?: number): { pair: TokenPair; refresh: RefreshClaims } {
+    const refresh = this.tokens.signRefresh(family.userId, family.familyId, familyExpiresAt);
+    const pair: TokenPair = {
+      accessToken: this.tokens.signAccess(family.userId, family.familyId).token,
+      refreshToken: refresh.token,
       tokenType: 'Bearer',
       expiresIn: this.tokens.accessTtl,
     };
+    return { pair, refresh: refresh.claims };
   }
+}
+
+/** Whole seconds from now until `exp` (epoch seconds), at least 1: a TTL for the store. */
+function secondsUntil(exp: number): number {
+  return Math.max(1, exp - Math.floor(Date.now() / 1000));
 }

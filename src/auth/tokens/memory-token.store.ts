@@ -1,60 +1,71 @@
 import { Injectable } from '@nestjs/common';
-import { FamilyMeta, RotationResult, TokenStore } from './token.store';
+import { FamilyMeta, FamilyRef, RotationResult, TokenStore } from './token.store';
 
 interface Expiring<T> {
   value: T;
   expiresAt: number;
 }
 
-/** Single-process token state for development and tests without Redis. */
+interface StoredFamily extends FamilyMeta {
+  userId: string;
+  hash: string;
+}
+
+/**
+ * Single-process token state for development and tests without Redis. Each method runs
+ * without awaiting in between, so it is atomic like its Redis counterpart.
+ */
 @Injectable()
 export class MemoryTokenStore extends TokenStore {
-  private readonly families = new Map<string, Expiring<FamilyMeta & { hash: string }>>();
+  private readonly families = new Map<string, Expiring<StoredFamily>>();
   private readonly denied = new Map<string, Expiring<true>>();
 
-  async createFamily(familyId: string, tokenHash: string, meta: FamilyMeta, ttlSeconds: number): Promise<void> {
-    this.families.set(familyId, { value: { ...meta, hash: tokenHash }, expiresAt: expiry(ttlSeconds) });
+  async createFamily({ userId, familyId }: FamilyRef, tokenHash: string, meta: FamilyMeta, ttl: number): Promise<void> {
+    this.families.set(familyId, { value: { ...meta, userId, hash: tokenHash }, expiresAt: expiry(ttl) });
   }
 
-  async rotate(familyId: string, presentedHash: string, nextHash: string, ttlSeconds: number): Promise<RotationResult> {
-    const family = live(this.families, familyId);
-    if (!family) return 'unknown';
-    if (family.hash !== presentedHash) return 'reused';
-    this.families.set(familyId, {
-      value: { ...family, hash: nextHash, lastSeenAt: Date.now() },
-      expiresAt: expiry(ttlSeconds),
+  async rotate(family: FamilyRef, presentedHash: string, nextHash: string, ttl: number): Promise<RotationResult> {
+    const stored = this.live(family);
+    if (!stored) return 'unknown';
+    if (stored.hash !== presentedHash) return 'reused';
+    this.families.set(family.familyId, {
+      value: { ...stored, hash: nextHash, lastSeenAt: Date.now() },
+      expiresAt: expiry(ttl),
     });
     return 'rotated';
   }
 
-  async revokeFamily(familyId: string, accessTtlSeconds: number): Promise<void> {
-    this.families.delete(familyId);
-    this.denied.set(`fam:${familyId}`, { value: true, expiresAt: expiry(accessTtlSeconds) });
+  async revokeFamily(family: FamilyRef, accessTtlSeconds: number): Promise<void> {
+    if (this.live(family)) this.families.delete(family.familyId);
+    this.denied.set(`fam:${family.userId}:${family.familyId}`, { value: true, expiresAt: expiry(accessTtlSeconds) });
   }
 
-  async familyOwner(familyId: string): Promise<string | null> {
-    return live(this.families, familyId)?.userId ?? null;
+  async hasFamily(family: FamilyRef): Promise<boolean> {
+    return this.live(family) !== undefined;
   }
 
   async listFamilies(userId: string): Promise<Array<{ familyId: string; meta: FamilyMeta }>> {
-    return [...this.families.keys()]
-      .map((familyId) => ({ familyId, family: live(this.families, familyId) }))
-      .filter(({ family }) => family?.userId === userId)
-      .map(({ familyId, family }) => ({ familyId, meta: withoutHash(family!) }));
+    return [...this.families.keys()].flatMap((familyId) => {
+      const family = this.live({ userId, familyId });
+      if (!family) return [];
+      const { createdAt, lastSeenAt, userAgent, ip } = family;
+      return [{ familyId, meta: { createdAt, lastSeenAt, userAgent, ip } }];
+    });
   }
 
-  async denyAccessToken(jti: string, ttlSeconds: number): Promise<void> {
-    this.denied.set(`jti:${jti}`, { value: true, expiresAt: expiry(ttlSeconds) });
+  async denyAccessToken(userId: string, jti: string, ttlSeconds: number): Promise<void> {
+    this.denied.set(`jti:${userId}:${jti}`, { value: true, expiresAt: expiry(ttlSeconds) });
   }
 
-  async isDenied(jti: string, familyId: string): Promise<boolean> {
-    return Boolean(live(this.denied, `jti:${jti}`) ?? live(this.denied, `fam:${familyId}`));
+  async isDenied(userId: string, jti: string, familyId: string): Promise<boolean> {
+    return Boolean(live(this.denied, `jti:${userId}:${jti}`) ?? live(this.denied, `fam:${userId}:${familyId}`));
   }
-}
 
-function withoutHash(family: FamilyMeta & { hash: string }): FamilyMeta {
-  const { userId, createdAt, lastSeenAt, userAgent, ip } = family;
-  return { userId, createdAt, lastSeenAt, userAgent, ip };
+  /** The family when it is live and the user's. */
+  private live({ userId, familyId }: FamilyRef): StoredFamily | undefined {
+    const family = live(this.families, familyId);
+    return family?.userId === userId ? family : undefined;
+  }
 }
 
 function expiry(ttlSeconds: number): number {

@@ -1,77 +1,114 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { redisKeys } from '../../redis/keys';
 import { REDIS } from '../../redis/redis.module';
-import { FamilyMeta, RotationResult, TokenStore } from './token.store';
+import { FamilyMeta, FamilyRef, RotationResult, TokenStore } from './token.store';
 
-const familyKey = (familyId: string) => `rt:fam:${familyId}`;
-const userFamiliesKey = (userId: string) => `rt:user:${userId}`;
-const deniedTokenKey = (jti: string) => `deny:jti:${jti}`;
-const deniedFamilyKey = (familyId: string) => `deny:fam:${familyId}`;
+/**
+ * The index of a user's families lives at least as long as the longest of them: EXPIRE GT
+ * lengthens it, NX gives a new index its first TTL.
+ */
+const EXTEND_INDEX = `
+redis.call('SADD', KEYS[2], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[1], 'GT')
+redis.call('EXPIRE', KEYS[2], ARGV[1], 'NX')`;
 
 /** Compare-and-swap of the family's hash, so two concurrent refreshes cannot both win. */
 const ROTATE = `
 local current = redis.call('HGET', KEYS[1], 'hash')
 if not current then return -1 end
-if current ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'hash', ARGV[2], 'lastSeenAt', ARGV[4])
-redis.call('EXPIRE', KEYS[1], ARGV[3])
+if current ~= ARGV[3] then return 0 end
+redis.call('HSET', KEYS[1], 'hash', ARGV[4], 'lastSeenAt', ARGV[5])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+${EXTEND_INDEX}
 return 1`;
 
-type RotatingRedis = Redis & {
-  rotateRefresh(key: string, presented: string, next: string, ttl: number, now: number): Promise<number>;
+/** Creates the family and indexes it, in one step. */
+const CREATE = `
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+${EXTEND_INDEX}`;
+
+type TokenRedis = Redis & {
+  rotateRefresh(
+    family: string,
+    index: string,
+    ttl: number,
+    familyId: string,
+    presented: string,
+    next: string,
+    now: number,
+  ): Promise<number>;
+  createRefreshFamily(family: string, index: string, ttl: number, familyId: string, ...fields: string[]): Promise<null>;
 };
 
 @Injectable()
 export class RedisTokenStore extends TokenStore {
-  private readonly redis: RotatingRedis;
+  private readonly redis: TokenRedis;
 
   constructor(@Inject(REDIS) redis: Redis) {
     super();
-    redis.defineCommand('rotateRefresh', { numberOfKeys: 1, lua: ROTATE });
-    this.redis = redis as RotatingRedis;
+    redis.defineCommand('rotateRefresh', { numberOfKeys: 2, lua: ROTATE });
+    redis.defineCommand('createRefreshFamily', { numberOfKeys: 2, lua: CREATE });
+    this.redis = redis as TokenRedis;
   }
 
-  async createFamily(familyId: string, tokenHash: string, meta: FamilyMeta, ttlSeconds: number): Promise<void> {
-    await this.redis
-      .multi()
-      .hset(familyKey(familyId), { hash: tokenHash, ...meta })
-      .expire(familyKey(familyId), ttlSeconds)
-      .sadd(userFamiliesKey(meta.userId), familyId)
-      .expire(userFamiliesKey(meta.userId), ttlSeconds)
-      .exec();
+  async createFamily({ userId, familyId }: FamilyRef, tokenHash: string, meta: FamilyMeta, ttl: number): Promise<void> {
+    const fields = { hash: tokenHash, ...meta };
+    await this.redis.createRefreshFamily(
+      redisKeys.refreshFamily(userId, familyId),
+      redisKeys.refreshFamilies(userId),
+      ttl,
+      familyId,
+      ...Object.entries(fields).flatMap(([name, value]) => [name, String(value)]),
+    );
   }
 
-  async rotate(familyId: string, presentedHash: string, nextHash: string, ttlSeconds: number): Promise<RotationResult> {
-    const result = await this.redis.rotateRefresh(familyKey(familyId), presentedHash, nextHash, ttlSeconds, Date.now());
+  async rotate(
+    { userId, familyId }: FamilyRef,
+    presentedHash: string,
+    nextHash: string,
+    ttl: number,
+  ): Promise<RotationResult> {
+    const result = await this.redis.rotateRefresh(
+      redisKeys.refreshFamily(userId, familyId),
+      redisKeys.refreshFamilies(userId),
+      ttl,
+      familyId,
+      presentedHash,
+      nextHash,
+      Date.now(),
+    );
     return result === 1 ? 'rotated' : result === 0 ? 'reused' : 'unknown';
   }
 
-  async revokeFamily(familyId: string, accessTtlSeconds: number): Promise<void> {
-    const owner = await this.familyOwner(familyId);
-    const tx = this.redis.multi().del(familyKey(familyId)).set(deniedFamilyKey(familyId), '1', 'EX', accessTtlSeconds);
-    if (owner) tx.srem(userFamiliesKey(owner), familyId);
-    await tx.exec();
+  async revokeFamily({ userId, familyId }: FamilyRef, accessTtlSeconds: number): Promise<void> {
+    await this.redis
+      .multi()
+      .del(redisKeys.refreshFamily(userId, familyId))
+      .srem(redisKeys.refreshFamilies(userId), familyId)
+      .set(redisKeys.deniedFamily(userId, familyId), '1', 'EX', accessTtlSeconds)
+      .exec();
   }
 
-  familyOwner(familyId: string): Promise<string | null> {
-    return this.redis.hget(familyKey(familyId), 'userId');
+  async hasFamily({ userId, familyId }: FamilyRef): Promise<boolean> {
+    return (await this.redis.exists(redisKeys.refreshFamily(userId, familyId))) === 1;
   }
 
   async listFamilies(userId: string): Promise<Array<{ familyId: string; meta: FamilyMeta }>> {
-    const familyIds = await this.redis.smembers(userFamiliesKey(userId));
+    const familyIds = await this.redis.smembers(redisKeys.refreshFamilies(userId));
     if (familyIds.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    familyIds.forEach((familyId) => pipeline.hgetall(familyKey(familyId)));
+    familyIds.forEach((familyId) => pipeline.hgetall(redisKeys.refreshFamily(userId, familyId)));
     const records = ((await pipeline.exec()) ?? []).map(([, value]) => value as Record<string, string>);
     const live = familyIds
       .map((familyId, i) => ({ familyId, record: records[i] }))
-      .filter(({ record }) => record && record.userId === userId);
+      .filter(({ record }) => record?.hash !== undefined);
     const expired = familyIds.filter((familyId) => !live.some((family) => family.familyId === familyId));
-    if (expired.length > 0) await this.redis.srem(userFamiliesKey(userId), ...expired);
+    if (expired.length > 0) await this.redis.srem(redisKeys.refreshFamilies(userId), ...expired);
     return live.map(({ familyId, record }) => ({
       familyId,
       meta: {
-        userId,
         createdAt: Number(record.createdAt),
         lastSeenAt: Number(record.lastSeenAt),
         userAgent: record.userAgent,
@@ -80,12 +117,15 @@ export class RedisTokenStore extends TokenStore {
     }));
   }
 
-  async denyAccessToken(jti: string, ttlSeconds: number): Promise<void> {
-    await this.redis.set(deniedTokenKey(jti), '1', 'EX', Math.max(1, ttlSeconds));
+  async denyAccessToken(userId: string, jti: string, ttlSeconds: number): Promise<void> {
+    await this.redis.set(redisKeys.deniedAccessToken(userId, jti), '1', 'EX', Math.max(1, ttlSeconds));
   }
 
-  async isDenied(jti: string, familyId: string): Promise<boolean> {
-    const [token, family] = await this.redis.mget(deniedTokenKey(jti), deniedFamilyKey(familyId));
+  async isDenied(userId: string, jti: string, familyId: string): Promise<boolean> {
+    const [token, family] = await this.redis.mget(
+      redisKeys.deniedAccessToken(userId, jti),
+      redisKeys.deniedFamily(userId, familyId),
+    );
     return token !== null || family !== null;
   }
 }

@@ -27,12 +27,20 @@ export interface TokenClaims {
   exp: number;
 }
 
+/** A refresh token also names its family's hard end (JWT_REFRESH_ABSOLUTE_TTL from login), epoch seconds. */
+export interface RefreshClaims extends TokenClaims {
+  fexp: number;
+}
+
 const INVALID = 'Invalid or expired token';
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 @Injectable()
 export class TokenService {
   readonly accessTtl: number;
   readonly refreshTtl: number;
+  readonly refreshAbsoluteTtl: number;
   private readonly issuer: string;
   private readonly audience: string;
 
@@ -43,16 +51,27 @@ export class TokenService {
     const options = config.get('jwt', { infer: true });
     this.accessTtl = options.accessTtl;
     this.refreshTtl = options.refreshTtl;
+    this.refreshAbsoluteTtl = options.refreshAbsoluteTtl;
     this.issuer = options.issuer;
     this.audience = options.audience;
   }
 
   signAccess(userId: string, familyId: string): { token: string; claims: TokenClaims } {
-    return this.sign(ACCESS_TYP, userId, familyId, this.accessTtl);
+    return this.sign(ACCESS_TYP, { sub: userId, fam: familyId }, nowSeconds() + this.accessTtl);
   }
 
-  signRefresh(userId: string, familyId: string): { token: string; claims: TokenClaims } {
-    return this.sign(REFRESH_TYP, userId, familyId, this.refreshTtl);
+  /**
+   * A refresh token of the family that ends at `familyExpiresAt` (epoch seconds; a new
+   * family's when omitted): it expires after JWT_REFRESH_TTL or at the family's end, whichever is first.
+   */
+  signRefresh(userId: string, familyId: string, familyExpiresAt?: number): { token: string; claims: RefreshClaims } {
+    const fexp = familyExpiresAt ?? nowSeconds() + this.refreshAbsoluteTtl;
+    const { token, claims } = this.sign(
+      REFRESH_TYP,
+      { sub: userId, fam: familyId, fexp },
+      Math.min(nowSeconds() + this.refreshTtl, fexp),
+    );
+    return { token, claims: { ...claims, fexp } };
   }
 
   /** @throws 401 unless it is an access token we signed, in date, for this issuer and audience. */
@@ -60,25 +79,30 @@ export class TokenService {
     return this.verify(token, ACCESS_TYP);
   }
 
-  verifyRefresh(token: string): TokenClaims {
-    return this.verify(token, REFRESH_TYP);
+  verifyRefresh(token: string): RefreshClaims {
+    const { fexp, ...claims } = this.verify(token, REFRESH_TYP);
+    if (typeof fexp !== 'number') throw new UnauthorizedException(INVALID);
+    return { ...claims, fexp };
   }
 
-  private sign(typ: string, sub: string, fam: string, ttl: number): { token: string; claims: TokenClaims } {
+  private sign(
+    typ: string,
+    { sub, ...payload }: { sub: string; fam: string; fexp?: number },
+    exp: number,
+  ): { token: string; claims: TokenClaims } {
     const jti = randomUUID();
-    const token = jwt.sign({ fam }, this.keys.signingKey, {
+    const token = jwt.sign({ ...payload, exp }, this.keys.signingKey, {
       algorithm: this.keys.algorithm,
       header: { alg: this.keys.algorithm, typ, ...(this.keys.signingKid ? { kid: this.keys.signingKid } : {}) },
       subject: sub,
       jwtid: jti,
-      expiresIn: ttl,
       issuer: this.issuer,
       audience: this.audience,
     });
-    return { token, claims: { sub, jti, fam, exp: Math.floor(Date.now() / 1000) + ttl } };
+    return { token, claims: { sub, jti, fam: payload.fam, exp } };
   }
 
-  private verify(token: string, typ: string): TokenClaims {
+  private verify(token: string, typ: string): TokenClaims & { fexp?: unknown } {
     const header = readHeader(token);
     const key = header && header.typ === typ ? this.keys.verifyingKey(header.kid) : undefined;
     if (!key) throw new UnauthorizedException(INVALID);
@@ -102,7 +126,7 @@ export class TokenService {
     ) {
       throw new UnauthorizedException(INVALID);
     }
-    return { sub: payload.sub, jti: payload.jti, fam: payload.fam, exp: payload.exp };
+    return { sub: payload.sub, jti: payload.jti, fam: payload.fam, exp: payload.exp, fexp: payload.fexp as unknown };
   }
 }
 

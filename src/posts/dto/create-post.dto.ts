@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsObject, IsString, Length, ValidateNested } from 'class-validator';
+import { IsWellFormedText } from '../../common/text.validators';
 import { GeoPointDto } from './geo-point.dto';
 
 export const TEXT_MIN_LENGTH = 1;
@@ -11,6 +12,7 @@ export class CreatePostDto {
   @ApiProperty({ minLength: TEXT_MIN_LENGTH, maxLength: TEXT_MAX_LENGTH, example: 'Coffee here is great' })
   @IsString()
   @Length(TEXT_MIN_LENGTH, TEXT_MAX_LENGTH)
+  @IsWellFormedText()
   text: string;
 
   @ApiProperty({ type: GeoPointDto })

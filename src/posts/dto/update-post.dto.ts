@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsObject, IsString, Length, ValidateIf, ValidateNested } from 'class-validator';
 import { AtLeastOneOf } from './at-least-one-of.validator';
 import { TEXT_MAX_LENGTH, TEXT_MIN_LENGTH } from './create-post.dto';
+import { IsWellFormedText } from '../../common/text.validators';
 import { GeoPointDto } from './geo-point.dto';
 
 // Not IsOptional: it also skips null, and `"text": null` must be a 400, not a no-op.
@@ -14,6 +15,7 @@ export class UpdatePostDto {
   @unlessAbsent
   @IsString()
   @Length(TEXT_MIN_LENGTH, TEXT_MAX_LENGTH)
+  @IsWellFormedText()
   text?: string;
 
   @ApiPropertyOptional({ type: GeoPointDto })

@@ -1,7 +1,7 @@
 /** A registered account as the application sees it, whatever store holds it. */
 export interface User {
   id: string;
-  /** Trimmed and lower-cased: the one spelling every comparison uses. */
+  /** NFKC, trimmed and lower-cased: the one spelling every comparison uses. */
   email: string;
   name: string | null;
   passwordHash: string;
@@ -19,7 +19,7 @@ export class EmailTakenError extends Error {
   }
 }
 
-/** Trim and lower-case: `Ann@X.io ` and `ann@x.io` are one account. */
+/** NFKC, trim and lower-case: `Ａnn@X.io ` and `ann@x.io` are one account. */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return email.normalize('NFKC').trim().toLowerCase();
 }

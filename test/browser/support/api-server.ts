@@ -56,6 +56,9 @@ export class ApiServer {
         CORS_ORIGINS: options.corsOrigins.join(','),
         // Failed logins count per IP in the shared Redis: never let another suite's failures lock us out.
         LOGIN_MAX_ATTEMPTS: '1000',
+        LOGIN_MAX_ATTEMPTS_PER_IP: '100000',
+        // Every spec registers its users from 127.0.0.1.
+        REGISTER_MAX_PER_IP: '100000',
         ...options.env,
         PORT: String(port),
       },

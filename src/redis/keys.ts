@@ -1,0 +1,29 @@
+/**
+ * Every Redis key the service writes, named in one place. Keys that are read or written
+ * together (in one MULTI, MGET, pipeline or script) carry the same hash tag, `{u:<userId>}`,
+ * so that a Redis Cluster keeps them in one slot.
+ */
+
+const user = (userId: string) => `{u:${userId}}`;
+
+/** express-session records, by session id (connect-redis adds the id). */
+export const SESSION_PREFIX = 'sess:';
+
+export const redisKeys = {
+  /** Hash: handle → indexed cookie session of the user (not under `sess:`, which connect-redis scans as sessions). */
+  sessionIndex: (userId: string) => `sessidx:${user(userId)}`,
+  /** Hash: one refresh-token family (its current token's hash and what GET /auth/sessions shows). */
+  refreshFamily: (userId: string, familyId: string) => `rt:${user(userId)}:fam:${familyId}`,
+  /** Set: the ids of the user's refresh families; lives at least as long as the longest of them. */
+  refreshFamilies: (userId: string) => `rt:${user(userId)}:fams`,
+  /** Denylist entries, checked together on every bearer request (one MGET). */
+  deniedAccessToken: (userId: string, jti: string) => `deny:${user(userId)}:jti:${jti}`,
+  deniedFamily: (userId: string, familyId: string) => `deny:${user(userId)}:fam:${familyId}`,
+} as const;
+
+/** rate-limiter-flexible key prefixes: one key per counted email or IP. */
+export const limiterPrefixes = {
+  loginEmail: 'login:email',
+  loginIp: 'login:ip',
+  registerIp: 'register:ip',
+} as const;
