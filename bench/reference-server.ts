@@ -12,8 +12,8 @@
  * the reference down and flatter every ratio.
  */
 import { join, resolve } from 'node:path';
-import { CanActivate, DynamicModule, ExecutionContext, Provider } from '@nestjs/common';
-import { APP_GUARD, NestFactory } from '@nestjs/core';
+import { CanActivate, ExecutionContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import type { AuthenticatedUser } from '../src/auth/authenticated-user';
@@ -36,33 +36,6 @@ class LetEveryoneIn implements CanActivate {
   }
 }
 
-/**
- * `module` with its `{ provide: APP_GUARD, useClass: guard }` replaced by `replacement`.
- * Nest registers such a provider under a generated token, so neither overrideGuard nor
- * overrideProvider(APP_GUARD) of a testing module reaches it: swapping it in the module
- * definition is what works. Throws unless exactly one was replaced.
- */
-function replaceGlobalGuard(module: DynamicModule, guard: unknown, replacement: CanActivate): DynamicModule {
-  let replaced = 0;
-  const visit = (definition: DynamicModule): DynamicModule => ({
-    ...definition,
-    providers: definition.providers?.map((provider: Provider) => {
-      if (typeof provider !== 'object' || provider.provide !== APP_GUARD || !('useClass' in provider)) return provider;
-      if (provider.useClass !== guard) return provider;
-      replaced++;
-      return { provide: APP_GUARD, useValue: replacement };
-    }),
-    imports: definition.imports?.map((item) => (isDynamicModule(item) ? visit(item) : item)),
-  });
-  const result = visit(module);
-  if (replaced !== 1) throw new Error(`expected one global AuthenticatedGuard provider, replaced ${replaced}`);
-  return result;
-}
-
-function isDynamicModule(item: unknown): item is DynamicModule {
-  return typeof item === 'object' && item !== null && 'module' in item;
-}
-
 async function bootstrap(): Promise<void> {
   const [{ AppModule }, { configureApp }, { loadConfig }, { AuthService }, { AuthenticatedGuard }] = await Promise.all([
     fromDist<typeof import('../src/app.module')>('app.module'),
@@ -73,10 +46,11 @@ async function bootstrap(): Promise<void> {
   ]);
   const config = loadConfig(process.env);
   const guard = new LetEveryoneIn();
-  const app = await NestFactory.create<NestExpressApplication>(
-    replaceGlobalGuard(AppModule.forRoot(config), AuthenticatedGuard, guard),
-    { bufferLogs: true, bodyParser: false },
-  );
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
+    .overrideGuard(AuthenticatedGuard)
+    .useValue(guard)
+    .compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true, bodyParser: false });
   configureApp(app, config);
   const user = await app
     .get(AuthService)

@@ -7,8 +7,10 @@ import type { AppConfig } from './config/config.schema';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { PostsPersistenceModule } from './posts/persistence/posts-persistence.module';
 import { PostsModule } from './posts/posts.module';
 import { RedisModule } from './redis/redis.module';
+import { UsersPersistenceModule } from './users/persistence/users-persistence.module';
 
 /**
  * The application for one validated configuration. Which stores and which auth
@@ -25,8 +27,11 @@ export class AppModule {
         LoggingModule.register(config),
         RedisModule.register(config.redisUrl),
         DatabaseModule.register(config),
+        // Each port bound once, globally, to the adapter DATA_STORE names.
+        UsersPersistenceModule.register(config.dataStore),
+        PostsPersistenceModule.register(config.dataStore),
         AuthModule.forRoot(config),
-        PostsModule.register(config.dataStore),
+        PostsModule,
         HealthModule.register(config),
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorsFilter }],

@@ -12,6 +12,30 @@ export interface TokenPair {
 }
 
 /**
+ * Credentials issued together by one login (`both` mode: a cookie session and a refresh
+ * family): logging out of one ends the others.
+ */
+export interface LinkedCredentials {
+  refreshFamily?: string;
+}
+
+/** One login, passed to each mechanism in turn; each may record what it issued in `linked`. */
+export interface LoginContext {
+  req: Request;
+  res: Response;
+  user: User;
+  linked: LinkedCredentials;
+}
+
+/** One logout: the refresh token named in the body, and what the request's credentials were issued with. */
+export interface LogoutContext {
+  req: Request;
+  res: Response;
+  refreshToken?: string;
+  linked: LinkedCredentials;
+}
+
+/**
  * One way of proving identity (a session cookie, a bearer token). AuthModule picks the
  * mechanisms from AUTH_STRATEGY; the guard and the controller only see this interface.
  */
@@ -23,10 +47,13 @@ export abstract class AuthMechanism {
   abstract authenticate(req: Request): Promise<AuthenticatedUser | null>;
 
   /** Establishes the credential after a successful password check; returns login response fields. */
-  abstract login(req: Request, res: Response, user: User): Promise<Partial<TokenPair>>;
+  abstract login(login: LoginContext): Promise<Partial<TokenPair>>;
 
-  /** Ends the credential the request authenticated with (and, for tokens, the refresh family given). */
-  abstract logout(req: Request, res: Response, refreshToken?: string): Promise<void>;
+  /** What the request's credential of this kind was issued with; read before any mechanism ends anything. */
+  abstract linkedTo(req: Request): LinkedCredentials;
+
+  /** Ends the credential the request authenticated with, and those linked to it or named in the body. */
+  abstract logout(logout: LogoutContext): Promise<void>;
 
   /** The user's live sessions of this kind; `req` tells which one is current. */
   abstract listSessions(userId: string, req: Request): Promise<SessionResponse[]>;

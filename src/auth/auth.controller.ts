@@ -34,11 +34,13 @@ import type { AuthenticatedUser } from './authenticated-user';
 import { CurrentUser } from './decorators/current-user.decorator';
 import { Public } from './decorators/public.decorator';
 import { LoginResponse } from './dto/login.response';
-import { LoginDto, RegisterDto } from './dto/register.dto';
+import { LoginDto } from './dto/login.dto';
+import { RegisterDto } from './dto/register.dto';
 import { LogoutDto } from './dto/logout.dto';
-import { ChangePasswordDto, SessionIdParams } from './dto/change-password.dto';
+import { ChangePasswordDto } from './dto/change-password.dto';
+import { SessionIdParams } from './dto/session-id.params';
 import { SessionResponse } from './dto/session.response';
-import { LocalAuthGuard, LoginUser } from './guards/local-auth.guard';
+import { LocalAuthGuard, LoginUser } from './local/local-auth.guard';
 
 /** The routes every AUTH_STRATEGY shares; mode-specific ones live in their own controllers. */
 @ApiTags('auth')

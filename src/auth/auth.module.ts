@@ -1,5 +1,6 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, Optional, Provider, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type Redis from 'ioredis';
 import type { Connection } from 'mongoose';
@@ -9,6 +10,8 @@ import { UsersModule } from '../users/users.module';
 import { AUTH_MECHANISMS, AuthMechanism } from './auth-mechanism';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { AppPassport } from './local/app-passport';
+import { LocalStrategy } from './local/local.strategy';
 import { noStore } from './no-store.middleware';
 import { AuthenticatedGuard } from './guards/authenticated.guard';
 import { BEARER_CHALLENGE } from './bearer-challenge';
@@ -25,12 +28,14 @@ import { JwtKeys } from './tokens/jwt-keys';
 import { JwtMechanism } from './tokens/jwt.mechanism';
 import { MemoryTokenStore } from './tokens/memory-token.store';
 import { RedisTokenStore } from './tokens/redis-token.store';
-import { JwksController, TokenAuthController } from './tokens/token-auth.controller';
+import { JwksController } from './tokens/jwks.controller';
+import { TokenAuthController } from './tokens/token-auth.controller';
 import { TokenService } from './tokens/token.service';
 import { TokenStore } from './tokens/token.store';
 
 interface MechanismParts {
   mechanism: Type<AuthMechanism>;
+  imports?: DynamicModule[];
   controllers: Type[];
   providers: Provider[];
 }
@@ -56,12 +61,15 @@ function sessionParts(config: AppConfig): MechanismParts {
 }
 
 function tokenParts(config: AppConfig): MechanismParts {
+  const keys = JwtKeys.load(config.jwt);
   return {
     mechanism: JwtMechanism,
+    // This application's own JwtService (not global: tests run several applications in one process).
+    imports: [JwtModule.register(keys.moduleOptions(config.jwt))],
     // The JWKS route exists only where there are public keys to publish.
     controllers: [TokenAuthController, ...(config.jwt.algorithm === 'HS256' ? [] : [JwksController])],
     providers: [
-      { provide: JwtKeys, useValue: JwtKeys.load(config.jwt) },
+      { provide: JwtKeys, useValue: keys },
       // Every 401 then says how to authenticate (RFC 6750 §3): HttpErrorsFilter sends it.
       { provide: BEARER_CHALLENGE, useValue: true },
       TokenService,
@@ -80,7 +88,8 @@ export class AuthModule implements NestModule {
   constructor(@Optional() private readonly sessionMiddleware?: SessionMiddleware) {}
 
   static forRoot(config: AppConfig): DynamicModule {
-    // Bearer first: in `both` mode a request with an Authorization header is judged by it.
+    // Bearer first: in `both` mode a request with an Authorization header is judged by it,
+    // and a login starts its refresh family before the cookie session that links to it.
     const parts = [
       ...(config.authStrategy !== 'session' ? [tokenParts(config)] : []),
       ...(config.authStrategy !== 'jwt' ? [sessionParts(config)] : []),
@@ -89,16 +98,20 @@ export class AuthModule implements NestModule {
 
     return {
       module: AuthModule,
-      imports: [UsersModule.register(config.dataStore)],
+      imports: [UsersModule, ...parts.flatMap((part) => part.imports ?? [])],
       controllers: [AuthController, ...parts.flatMap((part) => part.controllers)],
       providers: [
         AuthService,
+        AppPassport,
+        LocalStrategy,
         PasswordHasher,
         LoginThrottle,
         RegistrationThrottle,
         ...parts.flatMap((part) => [part.mechanism, ...part.providers]),
         { provide: AUTH_MECHANISMS, useFactory: (...all: AuthMechanism[]) => all, inject: mechanisms },
-        { provide: APP_GUARD, useClass: AuthenticatedGuard },
+        AuthenticatedGuard,
+        // useExisting, so that a testing module's overrideGuard(AuthenticatedGuard) reaches it.
+        { provide: APP_GUARD, useExisting: AuthenticatedGuard },
       ],
       exports: config.authStrategy === 'session' ? [] : [BEARER_CHALLENGE],
     };

@@ -6,7 +6,7 @@ import { PasswordHasher } from './password-hasher';
 import { RegisterDto } from './dto/register.dto';
 import type { ChangePasswordDto } from './dto/change-password.dto';
 import type { SessionResponse } from './dto/session.response';
-import { AUTH_MECHANISMS, AuthMechanism, TokenPair } from './auth-mechanism';
+import { AUTH_MECHANISMS, AuthMechanism, LinkedCredentials, LoginContext, TokenPair } from './auth-mechanism';
 import { LoginThrottle } from './throttle/login-throttle';
 import { RegistrationThrottle } from './throttle/registration-throttle';
 
@@ -50,14 +50,19 @@ export class AuthService {
 
   /** After a successful password check: a session, tokens, or both, per AUTH_STRATEGY. */
   async issueCredentials(req: Request, res: Response, user: User): Promise<Partial<TokenPair>> {
+    const login: LoginContext = { req, res, user, linked: {} };
     const fields: Partial<TokenPair> = {};
-    for (const mechanism of this.mechanisms) Object.assign(fields, await mechanism.login(req, res, user));
+    for (const mechanism of this.mechanisms) Object.assign(fields, await mechanism.login(login));
     return fields;
   }
 
-  /** Logout: each mechanism ends the credential of its kind that the request carries. */
+  /** Logout: each mechanism ends the credential of its kind that the request carries, and those linked to it. */
   async endCredentials(req: Request, res: Response, refreshToken?: string): Promise<void> {
-    for (const mechanism of this.mechanisms) await mechanism.logout(req, res, refreshToken);
+    const linked = Object.assign(
+      {},
+      ...this.mechanisms.map((mechanism) => mechanism.linkedTo(req)),
+    ) as LinkedCredentials;
+    for (const mechanism of this.mechanisms) await mechanism.logout({ req, res, refreshToken, linked });
   }
 
   /** Cookie sessions and refresh families alike, oldest first. */

@@ -39,6 +39,8 @@ export function HasNoInvisibleCharacters(options?: ValidationOptions): PropertyD
   );
 }
 
+export const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+
 /** NFKC: the same text typed on two keyboards (full-width letters, ligatures) is one string. */
 export const nfkc = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.normalize('NFKC') : value;

@@ -6,6 +6,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { AppValidationPipe } from '../common/validation';
+import { PostsPersistenceModule } from './persistence/posts-persistence.module';
 import { PostsModule } from './posts.module';
 
 const OWNER = '665f1c2b9d3e4a0011111111';
@@ -29,7 +30,9 @@ describe('PostsController (HTTP, memory store)', () => {
   let app: INestApplication<App>;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [PostsModule.register('memory')] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [PostsPersistenceModule.register('memory'), PostsModule],
+    }).compile();
     app = moduleRef.createNestApplication();
     app.use((req: Request, _res: Response, next: NextFunction) => {
       const caller: AuthenticatedUser = { id: req.header('x-test-user') ?? OWNER, credential: 'bearer' };

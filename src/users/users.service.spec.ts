@@ -2,6 +2,7 @@ import { ConflictException, Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { MemoryUserRepository } from './persistence/memory/memory-user.repository';
 import { UserRepository } from './persistence/user.repository';
+import { UsersPersistenceModule } from './persistence/users-persistence.module';
 import { UsersModule } from './users.module';
 import { UsersService } from './users.service';
 
@@ -48,32 +49,27 @@ describe('UsersModule', () => {
   class AdminLike {
     constructor(readonly users: UsersService) {}
   }
-  @Module({ imports: [UsersModule.register('memory')], providers: [AuthLike], exports: [AuthLike] })
+  @Module({ imports: [UsersModule], providers: [AuthLike], exports: [AuthLike] })
   class AuthLikeModule {}
-  @Module({ imports: [UsersModule.register('memory')], providers: [AdminLike], exports: [AdminLike] })
+  @Module({ imports: [UsersModule], providers: [AdminLike], exports: [AdminLike] })
   class AdminLikeModule {}
 
-  // Nest 11 tells dynamic modules apart by object identity by default ('reference'):
-  // without register()'s memo, each import would get a memory store of its own.
-  it.each([['reference' as const], ['deep-hash' as const]])(
-    'gives every importer the same store (%s module ids)',
-    async (moduleIdGeneratorAlgorithm) => {
-      const moduleRef = await Test.createTestingModule(
-        { imports: [AuthLikeModule, AdminLikeModule] },
-        { moduleIdGeneratorAlgorithm },
-      ).compile();
-      const created = await moduleRef.get(AuthLike).users.create({ email: 'a@b.io', name: null, passwordHash: 'h' });
-      expect(await moduleRef.get(AdminLike).users.findById(created.id)).toEqual(created);
-      expect(moduleRef.get(UserRepository, { strict: false })).toBeInstanceOf(MemoryUserRepository);
-      await moduleRef.close();
-    },
-  );
+  /** An application: the persistence bound once, feature modules importing UsersModule. */
+  const application = () =>
+    Test.createTestingModule({ imports: [UsersPersistenceModule.register('memory'), AuthLikeModule, AdminLikeModule] });
+
+  it('gives every importer the one store the application bound', async () => {
+    const moduleRef = await application().compile();
+    const created = await moduleRef.get(AuthLike).users.create({ email: 'a@b.io', name: null, passwordHash: 'h' });
+    expect(await moduleRef.get(AdminLike).users.findById(created.id)).toEqual(created);
+    expect(moduleRef.get(UserRepository, { strict: false })).toBeInstanceOf(MemoryUserRepository);
+    await moduleRef.close();
+  });
 
   it('gives each application its own store', async () => {
-    const first = await Test.createTestingModule({ imports: [UsersModule.register('memory')] }).compile();
-    const second = await Test.createTestingModule({ imports: [UsersModule.register('memory')] }).compile();
-    const created = await first.get(UsersService).create({ email: 'a@b.io', name: null, passwordHash: 'h' });
-    expect(await second.get(UsersService).findById(created.id)).toBeNull();
+    const [first, second] = await Promise.all([application().compile(), application().compile()]);
+    const created = await first.get(AuthLike).users.create({ email: 'a@b.io', name: null, passwordHash: 'h' });
+    expect(await second.get(AdminLike).users.findById(created.id)).toBeNull();
     await Promise.all([first.close(), second.close()]);
   });
 });

@@ -16,10 +16,3 @@ export class ChangePasswordDto {
   @Length(8, 128)
   newPassword: string;
 }
-
-export class SessionIdParams {
-  @ApiProperty({ description: 'A handle from GET /auth/sessions' })
-  @IsString()
-  @Length(1, 64)
-  id: string;
-}

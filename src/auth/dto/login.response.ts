@@ -1,11 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { UserResponse } from '../../users/dto/user.response';
 
-export class CsrfTokenResponse {
-  @ApiProperty({ description: 'Send back as the X-CSRF-Token header on cookie-authenticated POST, PATCH, PUT, DELETE' })
-  csrfToken: string;
-}
-
 export class LoginResponse {
   @ApiProperty({ type: UserResponse })
   user: UserResponse;

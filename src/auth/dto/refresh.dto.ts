@@ -8,17 +8,3 @@ export class RefreshDto {
   @IsJWT()
   refreshToken: string;
 }
-
-export class TokenPairResponse {
-  @ApiProperty()
-  accessToken: string;
-
-  @ApiProperty()
-  refreshToken: string;
-
-  @ApiProperty({ enum: ['Bearer'] })
-  tokenType: 'Bearer';
-
-  @ApiProperty({ description: 'Access token lifetime in seconds' })
-  expiresIn: number;
-}

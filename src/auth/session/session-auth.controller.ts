@@ -2,7 +2,7 @@ import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../decorators/public.decorator';
-import { CsrfTokenResponse } from '../dto/login.response';
+import { CsrfTokenResponse } from '../dto/csrf-token.response';
 import { CsrfService } from './csrf.service';
 
 /** Routes that exist only where cookie sessions do (AUTH_STRATEGY session or both). */

@@ -6,7 +6,7 @@ import type { Session, SessionData, Store } from 'express-session';
 import type { AppConfig } from '../../config/config.schema';
 import type { User } from '../../users/domain/user';
 import { UsersService } from '../../users/users.service';
-import { AuthMechanism, TokenPair } from '../auth-mechanism';
+import { AuthMechanism, LinkedCredentials, LoginContext, LogoutContext, TokenPair } from '../auth-mechanism';
 import type { AuthenticatedUser } from '../authenticated-user';
 import type { SessionResponse } from '../dto/session.response';
 import { CsrfService } from './csrf.service';
@@ -14,7 +14,6 @@ import { baseCookieOptions } from './session-cookie';
 import { isPastAbsoluteExpiry, keepAliveIntervalMs } from './session-data';
 import { SessionIndex } from './session-index';
 import { SESSION_STORE } from './session.middleware';
-import { LOGIN_REFRESH_FAMILY } from '../tokens/token.service';
 import { storeCall } from './store-call';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -65,14 +64,13 @@ export class SessionMechanism extends AuthMechanism {
     return { id: userId, credential: 'cookie' };
   }
 
-  async login(req: Request, res: Response, user: User): Promise<Partial<TokenPair>> {
+  async login({ req, user, linked }: LoginContext): Promise<Partial<TokenPair>> {
     // A new id at login: an id that existed before (fixation) is worthless after it.
     await storeCall((done) => req.session.regenerate(done));
     const now = Date.now();
     const handle = randomBytes(12).toString('base64url');
     Object.assign(req.session, { userId: user.id, authenticatedAt: now, lastSeenAt: now, handle });
-    const family: unknown = res.locals[LOGIN_REFRESH_FAMILY];
-    if (typeof family === 'string') req.session.refreshFamily = family;
+    if (linked.refreshFamily) req.session.refreshFamily = linked.refreshFamily;
     await storeCall((done) => req.session.save(done));
     await this.index.add(
       user.id,
@@ -88,7 +86,11 @@ export class SessionMechanism extends AuthMechanism {
     return {};
   }
 
-  async logout(req: Request, res: Response): Promise<void> {
+  linkedTo(req: Request): LinkedCredentials {
+    return { refreshFamily: req.session?.refreshFamily };
+  }
+
+  async logout({ req, res }: LogoutContext): Promise<void> {
     const { userId, handle } = req.session ?? {};
     if (typeof userId !== 'string') return;
     await destroy(req.session);
@@ -141,7 +143,7 @@ export class SessionMechanism extends AuthMechanism {
   async renew(req: Request, res: Response, user: User): Promise<void> {
     if (req.user?.credential !== 'cookie') return;
     const previous = req.session.handle;
-    await this.login(req, res, user);
+    await this.login({ req, res, user, linked: {} });
     if (previous) await this.index.remove(user.id, [previous]);
   }
 

@@ -3,13 +3,11 @@ import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '../../config/config.schema';
-import type { User } from '../../users/domain/user';
-import { AuthMechanism, TokenPair } from '../auth-mechanism';
+import { AuthMechanism, LinkedCredentials, LoginContext, LogoutContext, TokenPair } from '../auth-mechanism';
 import type { AuthenticatedUser } from '../authenticated-user';
 import type { SessionResponse } from '../dto/session.response';
 import { BearerTokenRefused } from './bearer-token-refused.exception';
-import { LOGIN_REFRESH_FAMILY, RefreshClaims, TokenClaims, TokenService } from './token.service';
-import '../session/session-data';
+import { RefreshClaims, TokenClaims, TokenService } from './token.service';
 import { FamilyRef, TokenStore } from './token.store';
 
 /** The scheme is case-insensitive (RFC 9110 §11.1); its credentials are one token (RFC 6750 §2.1). */
@@ -61,9 +59,9 @@ export class JwtMechanism extends AuthMechanism {
     return { id: claims.sub, credential: 'bearer' };
   }
 
-  async login(req: Request, res: Response, user: User): Promise<TokenPair> {
+  async login({ req, user, linked }: LoginContext): Promise<TokenPair> {
     const family = { userId: user.id, familyId: randomUUID() };
-    res.locals[LOGIN_REFRESH_FAMILY] = family.familyId;
+    linked.refreshFamily = family.familyId;
     const { pair, refresh } = this.issuePair(family);
     const now = Date.now();
     await this.store.createFamily(
@@ -94,7 +92,12 @@ export class JwtMechanism extends AuthMechanism {
     throw new UnauthorizedException(result === 'reused' ? 'Refresh token reuse detected' : REVOKED);
   }
 
-  async logout(req: Request, _res: Response, refreshToken?: string): Promise<void> {
+  /** A bearer token names its own family; it is linked to nothing else. */
+  linkedTo(): LinkedCredentials {
+    return {};
+  }
+
+  async logout({ req, refreshToken, linked }: LogoutContext): Promise<void> {
     const userId = req.user?.id;
     if (!userId) return;
     const claims = this.claimsOf.get(req);
@@ -102,9 +105,9 @@ export class JwtMechanism extends AuthMechanism {
       if (this.denylist) await this.store.denyAccessToken(userId, claims.jti, secondsUntil(claims.exp));
       await this.store.revokeFamily({ userId, familyId: claims.fam }, this.tokens.accessTtl);
     }
-    // Also the family named in the body, and the one started by the same login as this
-    // cookie session (`both` mode): when they belong to the caller.
-    const others = [refreshToken ? this.familyOf(refreshToken, userId) : undefined, req.session?.refreshFamily];
+    // Also the family named in the body, and the one the same login started alongside the
+    // request's other credential (`both` mode): when they belong to the caller.
+    const others = [refreshToken ? this.familyOf(refreshToken, userId) : undefined, linked.refreshFamily];
     for (const familyId of new Set(others)) {
       if (familyId && familyId !== claims?.fam) await this.endSession(userId, familyId);
     }

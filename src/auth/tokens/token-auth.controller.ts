@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Public } from '../decorators/public.decorator';
-import { RefreshDto, TokenPairResponse } from '../dto/refresh.dto';
-import { JwtKeys, PublicJwk } from './jwt-keys';
+import { RefreshDto } from '../dto/refresh.dto';
+import { TokenPairResponse } from '../dto/token-pair.response';
 import { JwtMechanism } from './jwt.mechanism';
 
 /** Routes that exist only where tokens do (AUTH_STRATEGY jwt or both). */
@@ -19,19 +19,5 @@ export class TokenAuthController {
   @ApiUnauthorizedResponse({ description: 'Invalid, expired, revoked or reused refresh token (reuse ends the family)' })
   refresh(@Body() dto: RefreshDto): Promise<TokenPairResponse> {
     return this.jwt.refresh(dto.refreshToken);
-  }
-}
-
-/** Public keys for other services to verify our tokens (RS256 and ES256 only). */
-@ApiTags('auth')
-@Controller('.well-known')
-export class JwksController {
-  constructor(private readonly keys: JwtKeys) {}
-
-  @Public()
-  @Get('jwks.json')
-  @ApiOkResponse({ description: 'JSON Web Key Set: the current and still-valid previous public keys' })
-  jwks(): { keys: PublicJwk[] } {
-    return { keys: this.keys.jwks };
   }
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import jwt, { JwtPayload } from 'jsonwebtoken';
+import { JwtService } from '@nestjs/jwt';
 import type { AppConfig } from '../../config/config.schema';
-import { JwtKeys } from './jwt-keys';
 
 /**
  * Explicit token types (RFC 8725 §3.11-3.12): the `typ` header is checked on every
@@ -11,12 +10,6 @@ import { JwtKeys } from './jwt-keys';
  */
 export const ACCESS_TYP = 'at+jwt';
 export const REFRESH_TYP = 'refresh+jwt';
-
-/**
- * `res.locals` key under which a login's new refresh family is left for the session
- * mechanism (`both` mode), so that logging out of that session ends the family too.
- */
-export const LOGIN_REFRESH_FAMILY = 'refreshFamily';
 
 /** Claims of both token kinds: subject, token id, and the refresh family it belongs to. */
 export interface TokenClaims {
@@ -41,19 +34,19 @@ export class TokenService {
   readonly accessTtl: number;
   readonly refreshTtl: number;
   readonly refreshAbsoluteTtl: number;
-  private readonly issuer: string;
-  private readonly audience: string;
+  private readonly algorithm: AppConfig['jwt']['algorithm'];
 
+  /** `jwt` comes from AuthModule's JwtModule: the keys, algorithm, issuer and audience of JwtKeys.moduleOptions. */
   constructor(
-    private readonly keys: JwtKeys,
+    private readonly jwt: JwtService,
     config: ConfigService<AppConfig, true>,
   ) {
-    const options = config.get('jwt', { infer: true });
-    this.accessTtl = options.accessTtl;
-    this.refreshTtl = options.refreshTtl;
-    this.refreshAbsoluteTtl = options.refreshAbsoluteTtl;
-    this.issuer = options.issuer;
-    this.audience = options.audience;
+    ({
+      accessTtl: this.accessTtl,
+      refreshTtl: this.refreshTtl,
+      refreshAbsoluteTtl: this.refreshAbsoluteTtl,
+      algorithm: this.algorithm,
+    } = config.get('jwt', { infer: true }));
   }
 
   signAccess(userId: string, familyId: string): { token: string; claims: TokenClaims } {
@@ -91,34 +84,23 @@ export class TokenService {
     exp: number,
   ): { token: string; claims: TokenClaims } {
     const jti = randomUUID();
-    const token = jwt.sign({ ...payload, exp }, this.keys.signingKey, {
-      algorithm: this.keys.algorithm,
-      header: { alg: this.keys.algorithm, typ, ...(this.keys.signingKid ? { kid: this.keys.signingKid } : {}) },
-      subject: sub,
-      jwtid: jti,
-      issuer: this.issuer,
-      audience: this.audience,
-    });
+    const token = this.jwt.sign(
+      { ...payload, exp },
+      { header: { alg: this.algorithm, typ }, subject: sub, jwtid: jti },
+    );
     return { token, claims: { sub, jti, fam: payload.fam, exp } };
   }
 
   private verify(token: string, typ: string): TokenClaims & { fexp?: unknown } {
-    const header = readHeader(token);
-    const key = header && header.typ === typ ? this.keys.verifyingKey(header.kid) : undefined;
-    if (!key) throw new UnauthorizedException(INVALID);
-    let payload: JwtPayload | string;
+    let verified: { header: { typ?: unknown }; payload: Record<string, unknown> };
     try {
-      // Exactly the configured algorithm: `none` and every other one are refused.
-      payload = jwt.verify(token, key, {
-        algorithms: [this.keys.algorithm],
-        issuer: this.issuer,
-        audience: this.audience,
-      });
+      verified = this.jwt.verify(token, { complete: true });
     } catch {
       throw new UnauthorizedException(INVALID);
     }
+    const { header, payload } = verified;
     if (
-      typeof payload !== 'object' ||
+      header.typ !== typ ||
       typeof payload.exp !== 'number' || // jsonwebtoken accepts tokens without exp; we do not
       typeof payload.sub !== 'string' ||
       typeof payload.jti !== 'string' ||
@@ -126,20 +108,6 @@ export class TokenService {
     ) {
       throw new UnauthorizedException(INVALID);
     }
-    return { sub: payload.sub, jti: payload.jti, fam: payload.fam, exp: payload.exp, fexp: payload.fexp as unknown };
-  }
-}
-
-/** The JOSE header, read without trusting it: it only picks the key and the expected type. */
-function readHeader(token: string): { typ?: unknown; kid?: string } | null {
-  const dot = token.indexOf('.');
-  if (dot <= 0) return null;
-  try {
-    const header = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8')) as unknown;
-    if (typeof header !== 'object' || header === null) return null;
-    const { typ, kid } = header as { typ?: unknown; kid?: unknown };
-    return { typ, kid: typeof kid === 'string' ? kid : undefined };
-  } catch {
-    return null;
+    return { sub: payload.sub, jti: payload.jti, fam: payload.fam, exp: payload.exp, fexp: payload.fexp };
   }
 }

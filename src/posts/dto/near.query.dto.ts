@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNumber, IsOptional, IsPositive, Max, Min } from 'class-validator';
-import { LimitQueryDto } from './list-posts.query.dto';
+import { LimitQueryDto } from './limit.query.dto';
 import { ToNumber } from './query-number.transform';
 
 export const DEFAULT_MAX_DISTANCE = 5000;
