@@ -37,5 +37,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Node as PID 1 does not reap zombies or forward signals by default: run with `docker run --init`
-# (compose sets `init: true`); the app itself should call enableShutdownHooks() to close cleanly on SIGTERM.
+# (compose sets `init: true`). On SIGTERM the app drains its connections and closes its stores
+# (src/common/graceful-shutdown.ts): give the orchestrator's grace period at least 15 s.
 CMD ["node", "dist/main.js"]

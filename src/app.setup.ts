@@ -1,5 +1,4 @@
 import { BadRequestException } from '@nestjs/common';
-import { isUtf8 } from 'node:buffer';
 import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -8,6 +7,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { addAuthSchemes } from './auth/auth.openapi';
 import { RequireJsonBodyInterceptor } from './common/require-json-body.interceptor';
+import { checkJsonBytes } from './common/json-bytes';
 import { AppValidationPipe } from './common/validation';
 import type { AppConfig } from './config/config.schema';
 
@@ -57,39 +57,6 @@ function refusePrototypeKeys(key: string, value: unknown): unknown {
 function refusePrototypeQueryKeys(req: Request, _res: Response, next: NextFunction): void {
   const key = Object.keys(req.query).find((name) => Object.prototype.hasOwnProperty.call(Object.prototype, name));
   next(key === undefined ? undefined : new BadRequestException([`property ${key} should not exist`]));
-}
-
-/** Far deeper than any DTO. class-transformer recurses once per level and overflows the stack near 3000: a 500. */
-export const MAX_JSON_DEPTH = 32;
-
-/**
- * Before the body is parsed: bytes that are not UTF-8 (which the decoder would silently turn
- * into U+FFFD and store) and nesting deeper than MAX_JSON_DEPTH (counting brackets outside
- * strings) are a 400.
- */
-function checkJsonBytes(_req: unknown, _res: unknown, body: Buffer): void {
-  if (!isUtf8(body)) throw badJson('Request body is not valid UTF-8');
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < body.length; i++) {
-    const byte = body[i];
-    if (inString) {
-      // A backslash: skip the escaped character.
-      if (byte === 0x5c) i++;
-      else if (byte === 0x22) inString = false;
-    } else if (byte === 0x22) {
-      inString = true;
-    } else if (byte === 0x7b || byte === 0x5b) {
-      if (++depth > MAX_JSON_DEPTH) throw badJson(`JSON nested more than ${MAX_JSON_DEPTH} levels deep`);
-    } else if (byte === 0x7d || byte === 0x5d) {
-      depth--;
-    }
-  }
-}
-
-/** A SyntaxError with status 400 is what Nest answers as a 400 in its own shape. */
-function badJson(message: string): SyntaxError {
-  return Object.assign(new SyntaxError(message), { status: 400 });
 }
 
 function setUpSwagger(app: NestExpressApplication, config: AppConfig): void {
