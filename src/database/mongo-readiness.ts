@@ -81,7 +81,7 @@ export class MongoReadiness implements OnModuleInit {
     try {
       await run();
     } catch (error) {
-      const line = `${failure}: ${withoutCredentials(describe(error), this.options.uri)}`;
+      const line = `${failure}: ${withoutCredentials(reasonOf(error), this.options.uri)}`;
       if (this.pino) this.pino.fatal(line);
       else this.logger.fatal(line);
       throw new StartupFailedError(line, { cause: error });
@@ -91,7 +91,7 @@ export class MongoReadiness implements OnModuleInit {
   private connectWithin(timeoutMs: number): Promise<Connection> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        const reason = this.lastHeartbeatFailure ? describe(this.lastHeartbeatFailure) : 'no answer';
+        const reason = this.lastHeartbeatFailure ? reasonOf(this.lastHeartbeatFailure) : 'no answer';
         reject(new Error(`${reason} (gave up after ${timeoutMs / 1000} s, MONGODB_CONNECT_TIMEOUT)`));
       }, timeoutMs);
       this.connection.asPromise().then(
@@ -125,7 +125,7 @@ export class MongoReadiness implements OnModuleInit {
  * A reason fit for a log line. A duplicate key names the index's fields, not the duplicated value
  * (an email is personal data); other server errors keep their code name and message.
  */
-function describe(error: unknown): string {
+function reasonOf(error: unknown): string {
   if (error instanceof MongoServerError) {
     const code = `${error.codeName ?? 'MongoServerError'} (${String(error.code)})`;
     if (error.code === 11000) {
