@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { StartupFailedError } from './common/startup-failed.error';
 import { ConfigError, configWarnings, loadConfig } from './config/config.schema';
 
 async function bootstrap(): Promise<void> {
@@ -31,7 +32,9 @@ bootstrap().catch((error: unknown) => {
   const lines =
     error instanceof ConfigError
       ? error.problems.map((problem) => `Invalid configuration: ${problem}`)
-      : [`Start-up failed: ${error instanceof Error ? error.message : String(error)}`];
+      : error instanceof StartupFailedError
+        ? [] // already logged, as one JSON line, where it was found
+        : [`Start-up failed: ${error instanceof Error ? error.message : String(error)}`];
   for (const line of lines) process.stderr.write(`${line}\n`);
   process.exit(1);
 });

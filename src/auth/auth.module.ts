@@ -1,10 +1,9 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, Optional, Provider, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { getConnectionToken } from '@nestjs/mongoose';
 import type Redis from 'ioredis';
-import type { Connection } from 'mongoose';
 import type { AppConfig } from '../config/config.schema';
+import { MongoReadiness } from '../database/mongo-readiness';
 import { REDIS } from '../redis/redis.module';
 import { UsersModule } from '../users/users.module';
 import { AUTH_MECHANISMS, AuthMechanism } from './auth-mechanism';
@@ -47,10 +46,10 @@ function sessionParts(config: AppConfig): MechanismParts {
     providers: [
       {
         provide: SESSION_STORE,
-        useFactory: (redis?: Redis, mongo?: Connection) => createSessionStore(config, redis, mongo),
+        useFactory: (redis?: Redis, mongo?: MongoReadiness) => createSessionStore(config, redis, mongo),
         inject: [
           { token: REDIS, optional: true },
-          { token: getConnectionToken(), optional: true },
+          { token: MongoReadiness, optional: true },
         ],
       },
       SessionMiddleware,

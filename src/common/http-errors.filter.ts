@@ -4,18 +4,10 @@ import { BaseExceptionFilter } from '@nestjs/core';
 import type { Response } from 'express';
 import type Redis from 'ioredis';
 import { BEARER_CHALLENGE, bearerChallenge } from '../auth/bearer-challenge';
+import { isMongoUnavailable } from '../database/mongo-errors';
 import { REDIS } from '../redis/redis.module';
 import { RetryLaterException } from './retry-later.exception';
-
-/** Error names the MongoDB driver and Mongoose use when the server cannot be reached. */
-const MONGO_UNAVAILABLE = new Set([
-  'MongoNetworkError',
-  'MongoNetworkTimeoutError',
-  'MongoServerSelectionError',
-  'MongoNotConnectedError',
-  'MongoTopologyClosedError',
-  'MongooseServerSelectionError',
-]);
+import { StoreUnavailableError } from './store-unavailable.error';
 
 /** Messages ioredis rejects with when it cannot reach Redis (offline queue disabled). */
 const REDIS_UNAVAILABLE =
@@ -56,8 +48,9 @@ export class HttpErrorsFilter extends BaseExceptionFilter {
   }
 
   private unavailableStore(exception: unknown): 'redis' | 'mongo' | null {
+    if (exception instanceof StoreUnavailableError) return exception.store;
+    if (isMongoUnavailable(exception)) return 'mongo';
     if (!(exception instanceof Error)) return null;
-    if (MONGO_UNAVAILABLE.has(exception.name) || /buffering timed out/.test(exception.message)) return 'mongo';
     if (exception.name === 'MaxRetriesPerRequestError' || REDIS_UNAVAILABLE.test(exception.message)) return 'redis';
     if (this.redis && this.redis.status !== 'ready') return 'redis';
     return null;

@@ -175,3 +175,23 @@ describe('loadConfig', () => {
     expect(problemsOf({ REGISTER_MAX_PER_IP: '0' })[0]).toMatch(/^REGISTER_MAX_PER_IP: /);
   });
 });
+
+describe('loadConfig: MongoDB', () => {
+  it('waits 10 s for MongoDB at start-up unless MONGODB_CONNECT_TIMEOUT says otherwise', () => {
+    expect(loadConfig({}).mongodbConnectTimeout).toBe(10);
+    expect(loadConfig({ MONGODB_CONNECT_TIMEOUT: '3' }).mongodbConnectTimeout).toBe(3);
+    expect(problemsOf({ MONGODB_CONNECT_TIMEOUT: '0' })).toEqual([
+      'MONGODB_CONNECT_TIMEOUT: must be a positive number of seconds',
+    ]);
+  });
+
+  it('refuses SESSION_STORE=mongo without Redis in production (indexes, families and limits would be per process)', () => {
+    const problems = problemsOf({ ...PRODUCTION_OK, SESSION_STORE: 'mongo', REDIS_URL: '' });
+    expect(problems).toEqual(['SESSION_STORE: mongo without REDIS_URL is refused in production: set REDIS_URL']);
+  });
+
+  it('accepts SESSION_STORE=mongo next to Redis in production, and without it in development', () => {
+    expect(loadConfig({ ...PRODUCTION_OK, SESSION_STORE: 'mongo' }).sessionStore).toBe('mongo');
+    expect(loadConfig({ MONGODB_URI: 'mongodb://localhost/x', SESSION_STORE: 'mongo' }).sessionStore).toBe('mongo');
+  });
+});

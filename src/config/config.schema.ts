@@ -44,6 +44,7 @@ const envSchema = z
         .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI')
         .optional(),
     ),
+    MONGODB_CONNECT_TIMEOUT: seconds(10),
     SESSION_STORE: z.enum(['redis', 'mongo', 'memory']).optional(),
     REDIS_URL: optionalString.pipe(
       z
@@ -119,6 +120,9 @@ const envSchema = z
     if (production) {
       if (dataStore === 'memory') problem('DATA_STORE', 'memory is refused in production: set MONGODB_URI');
       if (sessionStore === 'memory') problem('SESSION_STORE', 'memory is refused in production: set REDIS_URL');
+      // Without Redis the session index, refresh families and login limits live in process memory.
+      if (sessionStore === 'mongo' && !env.REDIS_URL)
+        problem('SESSION_STORE', 'mongo without REDIS_URL is refused in production: set REDIS_URL');
       if (env.SESSION_SECRET.length === 0) problem('SESSION_SECRET', 'is required in production');
       if (env.SESSION_SECRET.includes(DEV_SESSION_SECRET))
         problem('SESSION_SECRET', 'the development default is refused in production');
@@ -152,6 +156,8 @@ const envSchema = z
       authStrategy: env.AUTH_STRATEGY,
       dataStore: env.DATA_STORE ?? (env.MONGODB_URI ? 'mongo' : 'memory'),
       mongodbUri: env.MONGODB_URI,
+      /** Seconds start-up waits for MongoDB before giving up with one line. */
+      mongodbConnectTimeout: env.MONGODB_CONNECT_TIMEOUT,
       sessionStore: env.SESSION_STORE ?? (env.REDIS_URL ? 'redis' : 'memory'),
       redisUrl: env.REDIS_URL,
       session: {

@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { HealthIndicatorFunction, MongooseHealthIndicator, TerminusModule } from '@nestjs/terminus';
+import { HealthIndicatorFunction, TerminusModule } from '@nestjs/terminus';
 import type { AppConfig } from '../config/config.schema';
 import { HEALTH_CHECKS, HealthController } from './health.controller';
+import { MongoHealthIndicator } from './mongo.health';
 import { RedisHealthIndicator } from './redis.health';
 
 @Module({})
@@ -16,15 +17,19 @@ export class HealthModule {
       controllers: [HealthController],
       providers: [
         ...(usesRedis ? [RedisHealthIndicator] : []),
+        ...(usesMongo ? [MongoHealthIndicator] : []),
         {
           provide: HEALTH_CHECKS,
-          useFactory: (redis: RedisHealthIndicator | undefined, mongo: MongooseHealthIndicator) => {
+          useFactory: (redis?: RedisHealthIndicator, mongo?: MongoHealthIndicator) => {
             const checks: HealthIndicatorFunction[] = [];
             if (redis) checks.push(() => redis.ping('redis'));
-            if (usesMongo) checks.push(() => mongo.pingCheck('mongo', { timeout: 1500 }));
+            if (mongo) checks.push(() => mongo.ping('mongo'));
             return checks;
           },
-          inject: [{ token: RedisHealthIndicator, optional: true }, MongooseHealthIndicator],
+          inject: [
+            { token: RedisHealthIndicator, optional: true },
+            { token: MongoHealthIndicator, optional: true },
+          ],
         },
       ],
     };

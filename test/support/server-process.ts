@@ -106,22 +106,25 @@ export class ServerProcess {
   static runToExit(
     env: Record<string, string | undefined>,
     timeoutMs = 30_000,
-  ): Promise<{ code: number | null; stderr: string }> {
+  ): Promise<{ code: number | null; stderr: string; stdout: string }> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
         cwd: ROOT,
         env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'warn', ...env },
-        stdio: ['ignore', 'ignore', 'pipe'],
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stderr = '';
+      let stdout = '';
       child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new Error(`the server did not exit within ${timeoutMs} ms:\n${stderr}`));
+        reject(new Error(`the server did not exit within ${timeoutMs} ms:\n${stderr}${stdout}`));
       }, timeoutMs);
-      child.once('exit', (code) => {
+      // 'close', not 'exit': the output streams are complete only then.
+      child.once('close', (code) => {
         clearTimeout(timer);
-        resolve({ code, stderr });
+        resolve({ code, stderr, stdout });
       });
     });
   }

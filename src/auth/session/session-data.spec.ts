@@ -1,4 +1,4 @@
-import { isPastAbsoluteExpiry, sessionTtlSeconds } from './session-data';
+import { createsRecord, isPastAbsoluteExpiry, sessionTtlSeconds } from './session-data';
 
 describe('session expiry arithmetic', () => {
   const now = 1_000_000_000_000;
@@ -23,5 +23,13 @@ describe('session expiry arithmetic', () => {
     expect(isPastAbsoluteExpiry(now - 42_999_999, 43000, now)).toBe(false);
     expect(isPastAbsoluteExpiry(now - 43_000_000, 43000, now)).toBe(true);
     expect(isPastAbsoluteExpiry(undefined, 43000, now)).toBe(true);
+  });
+});
+
+describe('createsRecord', () => {
+  it("tells the login's creating write (lastSeenAt is the login) from the keep-alive writes", () => {
+    expect(createsRecord({ authenticatedAt: 5, lastSeenAt: 5 })).toBe(true);
+    expect(createsRecord({ authenticatedAt: 5, lastSeenAt: 6 })).toBe(false);
+    expect(createsRecord({})).toBe(false);
   });
 });

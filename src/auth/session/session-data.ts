@@ -52,5 +52,5 @@ export function isPastAbsoluteExpiry(
  * every later write only moves the idle deadline of a record that must still exist.
  */
 export function createsRecord(session: { authenticatedAt?: number; lastSeenAt?: number }): boolean {
-  return session.lastSeenAt === session.authenticatedAt;
+  return typeof session.authenticatedAt === 'number' && session.lastSeenAt === session.authenticatedAt;
 }

@@ -1,17 +1,17 @@
 import { Logger } from '@nestjs/common';
-import MongoStore from 'connect-mongo';
 import type { SessionData, Store } from 'express-session';
 import type Redis from 'ioredis';
-import type { Connection } from 'mongoose';
 import type { AppConfig } from '../../config/config.schema';
+import type { MongoReadiness } from '../../database/mongo-readiness';
 import { MemorySessionStore } from './memory-session.store';
+import { MongoSessionStore } from './mongo-session.store';
 import { RedisSessionStore } from './redis-session.store';
 import { baseCookieOptions } from './session-cookie';
 import { sessionTtlSeconds } from './session-data';
 import { createSessionSerializer } from './session-serializer';
 
 /** The express-session store named by SESSION_STORE. */
-export function createSessionStore(config: AppConfig, redis?: Redis, mongo?: Connection): Store {
+export function createSessionStore(config: AppConfig, redis?: Redis, mongo?: MongoReadiness): Store {
   const { idleTtl, absoluteTtl } = config.session;
   const ttl = (sess: SessionData) => sessionTtlSeconds(sess, idleTtl, absoluteTtl);
 
@@ -19,14 +19,17 @@ export function createSessionStore(config: AppConfig, redis?: Redis, mongo?: Con
     case 'redis':
       if (!redis) throw new Error('SESSION_STORE=redis needs a Redis client');
       return new RedisSessionStore(redis, ttl, createSessionSerializer(baseCookieOptions(config.cookie), idleTtl));
-    case 'mongo':
+    case 'mongo': {
       if (!mongo) throw new Error('SESSION_STORE=mongo needs a MongoDB connection');
-      return MongoStore.create({
-        client: mongo.getClient(),
-        collectionName: 'sessions',
-        ttl: idleTtl,
-        stringify: false,
+      const store = new MongoSessionStore({
+        clientPromise: mongo.connected.then((connection) => connection.getClient()),
+        idleTtl,
+        absoluteTtl,
       });
+      // Start-up fails with one line if its TTL index cannot be built, instead of every session call later.
+      mongo.afterConnect('session store', () => store.ready());
+      return store;
+    }
     case 'memory':
       new Logger('Session').warn('Sessions are kept in process memory: development only, lost on restart');
       return new MemorySessionStore(ttl);

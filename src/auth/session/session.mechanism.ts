@@ -12,6 +12,7 @@ import type { SessionResponse } from '../dto/session.response';
 import { CsrfService } from './csrf.service';
 import { baseCookieOptions } from './session-cookie';
 import { isPastAbsoluteExpiry, keepAliveIntervalMs } from './session-data';
+import { loadSessions } from './load-sessions';
 import { SessionIndex } from './session-index';
 import { SESSION_STORE } from './session.middleware';
 import { storeCall } from './store-call';
@@ -101,8 +102,13 @@ export class SessionMechanism extends AuthMechanism {
   async listSessions(userId: string, req: Request): Promise<SessionResponse[]> {
     const views: SessionResponse[] = [];
     const stale: string[] = [];
-    for (const [handle, entry] of await this.index.list(userId)) {
-      const session = await this.load(entry.sid);
+    const indexed = await this.index.list(userId);
+    const live = await loadSessions(
+      this.store,
+      [...indexed.values()].map((entry) => entry.sid),
+    );
+    for (const [handle, entry] of indexed) {
+      const session = live.get(entry.sid);
       if (!session || session.userId !== userId || session.handle !== handle) {
         stale.push(handle); // expired on its own, or ended elsewhere
         continue;
@@ -188,14 +194,6 @@ export class SessionMechanism extends AuthMechanism {
     } else {
       await storeCall((done) => this.store.destroy(sid, done));
     }
-  }
-
-  private load(sid: string): Promise<Partial<SessionData> | null> {
-    return new Promise((resolve, reject) =>
-      this.store.get(sid, (error?: Error | null, session?: SessionData | null) =>
-        error ? reject(error) : resolve(session ?? null),
-      ),
-    );
   }
 
   private clearCookie(res: Response): void {

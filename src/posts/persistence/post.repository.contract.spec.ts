@@ -1,9 +1,13 @@
-import mongoose, { Connection, Model } from 'mongoose';
+import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
+import { Test, TestingModule } from '@nestjs/testing';
+import mongoose, { Connection, Model, Types } from 'mongoose';
+import { DatabaseModule } from '../../database/database.module';
+import { throwAwayDatabaseName, withDatabase } from '../../database/mongo-test-database';
 import { EARTH_RADIUS_METRES, NewPost, Post } from '../domain/post';
 import { MemoryPostRepository } from './memory/memory-post.repository';
-import { MongoPostRepository } from './mongo/mongo-post.repository';
-import { POST_MODEL, PostRecord, PostSchema } from './mongo/post.schema';
+import { POST_MODEL, PostRecord } from './mongo/post.schema';
 import { PostRepository } from './post.repository';
+import { PostsPersistenceModule } from './posts-persistence.module';
 
 const ALICE = '665f1c2b9d3e4a0011111111';
 const BOB = '665f1c2b9d3e4a0022222222';
@@ -207,25 +211,51 @@ describe(`PostRepository contract [memory]${mongoUri ? '' : ' (mongo: set MONGOD
 
 if (mongoUri) {
   describe('PostRepository contract [mongo]', () => {
-    const dbName = `contract_posts_${process.pid}_${Date.now()}`;
-    let connection: Connection;
+    let moduleRef: TestingModule;
     let model: Model<PostRecord>;
 
+    // No model.init() here: start-up itself (MongoReadiness) must leave the 2dsphere index in
+    // place, or $geoNear fails with IndexNotFound on a first boot.
     beforeAll(async () => {
-      connection = await mongoose.createConnection(mongoUri, { dbName, serverSelectionTimeoutMS: 5000 }).asPromise();
-      model = connection.model<PostRecord>(POST_MODEL, PostSchema);
-      // $geoNear needs the 2dsphere index to exist.
-      await model.init();
+      moduleRef = await Test.createTestingModule({
+        imports: [
+          DatabaseModule.register({
+            dataStore: 'mongo',
+            sessionStore: 'memory',
+            mongodbUri: withDatabase(mongoUri, throwAwayDatabaseName('posts')),
+            mongodbConnectTimeout: 10,
+          }),
+          PostsPersistenceModule.register('mongo'),
+        ],
+      }).compile();
+      await moduleRef.init();
+      model = moduleRef.get<Model<PostRecord>>(getModelToken(POST_MODEL));
     });
 
     afterAll(async () => {
-      await connection?.dropDatabase();
-      await connection?.close();
+      const connection = moduleRef?.get<Connection>(getConnectionToken());
+      if (connection?.readyState === mongoose.ConnectionStates.connected) await connection.dropDatabase();
+      await moduleRef?.close();
+    });
+
+    it('has the 2dsphere index once start-up is done, and answers near on an empty collection', async () => {
+      expect(await model.collection.indexes()).toContainEqual(
+        expect.objectContaining({ key: { location: '2dsphere' } }),
+      );
+      const posts = moduleRef.get(PostRepository);
+      await expect(posts.findNear({ lng: 0, lat: 0, maxDistance: 1000, limit: 5 })).resolves.toEqual([]);
+    });
+
+    it('stores userId as an ObjectId', async () => {
+      const posts = moduleRef.get(PostRepository);
+      const created = await posts.create(at(1, 1));
+      const raw = await model.collection.findOne({ _id: new Types.ObjectId(created.id) });
+      expect(raw?.userId).toBeInstanceOf(Types.ObjectId);
     });
 
     postRepositoryContract(async () => {
       await model.deleteMany({});
-      return new MongoPostRepository(model);
+      return moduleRef.get(PostRepository);
     });
   });
 }

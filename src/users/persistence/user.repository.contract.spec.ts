@@ -1,9 +1,14 @@
+import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
+import { Test, TestingModule } from '@nestjs/testing';
 import mongoose, { Connection, Model } from 'mongoose';
+import { StartupFailedError } from '../../common/startup-failed.error';
+import { DatabaseModule } from '../../database/database.module';
+import { throwAwayDatabaseName, withDatabase } from '../../database/mongo-test-database';
 import { EmailTakenError, normalizeEmail } from '../domain/user';
 import { MemoryUserRepository } from './memory/memory-user.repository';
-import { MongoUserRepository } from './mongo/mongo-user.repository';
-import { USER_MODEL, UserRecord, UserSchema } from './mongo/user.schema';
+import { USER_MODEL, UserRecord } from './mongo/user.schema';
 import { UserRepository } from './user.repository';
+import { UsersPersistenceModule } from './users-persistence.module';
 
 /** What every UserRepository adapter must do; `fresh` gives an empty repository. */
 function userRepositoryContract(fresh: () => Promise<UserRepository>): void {
@@ -111,26 +116,73 @@ describe(`UserRepository contract [memory]${mongoUri ? '' : ' (mongo: set MONGOD
 });
 
 if (mongoUri) {
+  /** The adapter as the application builds it: DatabaseModule (init() runs MongoReadiness) and DI. */
+  function compile(dbName: string): Promise<TestingModule> {
+    return Test.createTestingModule({
+      imports: [
+        DatabaseModule.register({
+          dataStore: 'mongo',
+          sessionStore: 'memory',
+          mongodbUri: withDatabase(mongoUri!, dbName),
+          mongodbConnectTimeout: 10,
+        }),
+        UsersPersistenceModule.register('mongo'),
+      ],
+    }).compile();
+  }
+
   describe('UserRepository contract [mongo]', () => {
-    const dbName = `contract_users_${process.pid}_${Date.now()}`;
-    let connection: Connection;
+    let moduleRef: TestingModule;
     let model: Model<UserRecord>;
 
+    // No model.init() here: start-up itself must leave the unique email index in place.
     beforeAll(async () => {
-      connection = await mongoose.createConnection(mongoUri, { dbName, serverSelectionTimeoutMS: 5000 }).asPromise();
-      model = connection.model<UserRecord>(USER_MODEL, UserSchema);
-      // The unique index must exist before the duplicate-email cases run.
-      await model.init();
+      moduleRef = await compile(throwAwayDatabaseName('users'));
+      await moduleRef.init();
+      model = moduleRef.get<Model<UserRecord>>(getModelToken(USER_MODEL));
     });
 
     afterAll(async () => {
-      await connection?.dropDatabase();
-      await connection?.close();
+      const connection = moduleRef?.get<Connection>(getConnectionToken());
+      if (connection?.readyState === mongoose.ConnectionStates.connected) await connection.dropDatabase();
+      await moduleRef?.close();
+    });
+
+    it('has the unique email index once start-up is done', async () => {
+      expect(await model.collection.indexes()).toContainEqual(
+        expect.objectContaining({ key: { email: 1 }, unique: true }),
+      );
     });
 
     userRepositoryContract(async () => {
       await model.deleteMany({});
-      return new MongoUserRepository(model);
+      return moduleRef.get(UserRepository);
+    });
+  });
+
+  describe('start-up against existing data [mongo]', () => {
+    it('refuses to start, naming the index and not the duplicated email, when old data breaks the unique index', async () => {
+      const dbName = throwAwayDatabaseName('users_dup');
+      const seed = await mongoose
+        .createConnection(withDatabase(mongoUri, dbName), { serverSelectionTimeoutMS: 5000 })
+        .asPromise();
+      try {
+        await seed.collection('users').insertMany([
+          { email: 'dup@example.io', passwordHash: 'h' },
+          { email: 'dup@example.io', passwordHash: 'h' },
+        ]);
+        const moduleRef = await compile(dbName);
+        const failure = await moduleRef.init().catch((error: unknown) => error);
+        await moduleRef.close();
+        expect(failure).toBeInstanceOf(StartupFailedError);
+        expect((failure as Error).message).toMatch(
+          /^MongoDB indexes of users could not be built: DuplicateKey \(11000\)/,
+        );
+        expect((failure as Error).message).not.toContain('dup@example.io');
+      } finally {
+        await seed.dropDatabase();
+        await seed.close();
+      }
     });
   });
 }

@@ -10,10 +10,28 @@ const build = (location: unknown, text: unknown = 'hello') => new PostModel({ us
 const invalidPaths = (location: unknown) => Object.keys(build(location).validateSync()?.errors ?? {});
 
 describe('PostSchema', () => {
-  it('declares a 2dsphere index on location and an index on userId', () => {
-    const indexes = PostSchema.indexes().map(([fields]) => fields);
-    expect(indexes).toContainEqual({ location: '2dsphere' });
-    expect(indexes).toContainEqual({ userId: 1 });
+  it('declares exactly one index besides _id: 2dsphere on location (no query uses userId)', () => {
+    expect(PostSchema.indexes().map(([fields]) => fields)).toEqual([{ location: '2dsphere' }]);
+  });
+
+  it('types userId as an ObjectId, not Mixed', () => {
+    expect(PostSchema.path('userId').instance).toBe('ObjectId');
+  });
+
+  it('casts a hex string userId to an ObjectId', () => {
+    const hex = new Types.ObjectId().toHexString();
+    const post = new PostModel({ userId: hex, text: 'hi', location: { type: 'Point', coordinates: [1, 2] } });
+    expect(post.userId).toBeInstanceOf(Types.ObjectId);
+    expect(post.userId.toHexString()).toBe(hex);
+    expect(post.validateSync()).toBeUndefined();
+  });
+
+  it.each([
+    ['an operator object', { $ne: null }],
+    ['a string that is not an id', 'alice'],
+  ])('refuses %s as userId instead of storing it as is', (_name, userId) => {
+    const post = new PostModel({ userId, text: 'hi', location: { type: 'Point', coordinates: [1, 2] } });
+    expect(Object.keys(post.validateSync()?.errors ?? {})).toContain('userId');
   });
 
   it('uses the posts collection with timestamps', () => {

@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument, Types } from 'mongoose';
+import mongoose, { HydratedDocument, Types } from 'mongoose';
 import { isLngLat } from '../../domain/coordinates';
 
 /** Model name for forFeature / @InjectModel; the collection is named explicitly below. */
@@ -28,7 +28,10 @@ export const GeoPointSchema = SchemaFactory.createForClass(GeoPointRecord);
 
 @Schema({ timestamps: true, collection: 'posts' })
 export class PostRecord {
-  @Prop({ type: Types.ObjectId, required: true, index: true })
+  // mongoose.Schema.Types.ObjectId, not the bson class Types.ObjectId: @nestjs/mongoose reads the
+  // latter as a nested schema and the path becomes Mixed, storing strings or operator objects as
+  // they come (nestjs/mongoose#647). No index: no query filters or sorts by userId.
+  @Prop({ type: mongoose.Schema.Types.ObjectId, required: true })
   userId: Types.ObjectId;
 
   @Prop({ type: String, required: true, minlength: 1, maxlength: 2000 })

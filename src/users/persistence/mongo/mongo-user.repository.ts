@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
+import { asStoreError, mongoCall } from '../../../database/mongo-errors';
 import { isObjectIdHex } from '../../../database/object-id';
 import { EmailTakenError, NewUser, normalizeEmail, User } from '../../domain/user';
 import { UserRepository } from '../user.repository';
@@ -26,28 +27,30 @@ export class MongoUserRepository extends UserRepository {
     } catch (error) {
       // The unique index is the only race-free uniqueness check.
       if (isDuplicateKeyError(error)) throw new EmailTakenError();
-      throw error;
+      throw asStoreError(error);
     }
   }
 
   async findById(id: string): Promise<User | null> {
     // A malformed id cannot name a user; querying with it would throw a CastError.
     if (!isObjectIdHex(id)) return null;
-    const record = await this.users.findById(id).lean<UserLean>().exec();
+    const record = await mongoCall(() => this.users.findById(id).lean<UserLean>().exec());
     return record ? toUser(record) : null;
   }
 
   async findByEmail(email: string): Promise<User | null> {
-    const record = await this.users
-      .findOne({ email: normalizeEmail(email) })
-      .lean<UserLean>()
-      .exec();
+    const record = await mongoCall(() =>
+      this.users
+        .findOne({ email: normalizeEmail(email) })
+        .lean<UserLean>()
+        .exec(),
+    );
     return record ? toUser(record) : null;
   }
 
   async updatePasswordHash(id: string, passwordHash: string): Promise<boolean> {
     if (!isObjectIdHex(id)) return false;
-    const result = await this.users.updateOne({ _id: id }, { $set: { passwordHash } }).exec();
+    const result = await mongoCall(() => this.users.updateOne({ _id: id }, { $set: { passwordHash } }).exec());
     return result.matchedCount === 1;
   }
 }
