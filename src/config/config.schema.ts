@@ -34,6 +34,8 @@ const envSchema = z
   .object({
     PORT: integer().min(0, 'must be a port number').max(65535, 'must be a port number').default(3000),
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    /** Read by main.ts before this schema runs (see env-file.ts); listed so that it is a known variable. */
+    ENV_FILE: optionalString,
     AUTH_STRATEGY: z.enum(['session', 'jwt', 'both']).default('session'),
     DATA_STORE: z.enum(['mongo', 'memory']).optional(),
     MONGODB_URI: optionalString.pipe(
@@ -180,6 +182,9 @@ function isOrigin(value: string): boolean {
 }
 
 export type AppConfig = z.output<typeof envSchema>;
+
+/** The name of every variable the schema reads: what a deployment (docker-compose.yml) must be able to pass. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.in.shape);
 export type AuthStrategy = AppConfig['authStrategy'];
 
 /** Start-up refuses to go on: `problems` holds one human line per bad variable. */
