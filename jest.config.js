@@ -1,8 +1,20 @@
 /**
- * One command runs everything: unit specs next to the code, then every e2e suite in
- * test/ once per AUTH_STRATEGY (the `e2e:<mode>` projects), against the real Redis.
+ * One command runs everything: unit specs (next to the code in src/, and the checks of the
+ * repository's own files in test/*.spec.ts), then every e2e suite in test/ once per
+ * AUTH_STRATEGY (the `e2e:<mode>` projects).
+ *
+ * Redis: the globalSetup starts a private, throw-away redis-server on a free port for this
+ * run and exports its URL as REDIS_URL; the globalTeardown stops it. The machine's Redis is
+ * never touched (test/support/private-redis.ts). Without redis-server the run fails before
+ * any spec, loudly.
  */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
+
+// The same paths in every project: Jest runs a globalSetup once however many projects name it.
+const privateRedis = {
+  globalSetup: `${__dirname}/test/support/redis.global-setup.ts`,
+  globalTeardown: `${__dirname}/test/support/redis.global-teardown.ts`,
+};
 
 const e2e = (strategy) => ({
   displayName: `e2e:${strategy}`,
@@ -10,7 +22,7 @@ const e2e = (strategy) => ({
   rootDir: 'test',
   testRegex: '.*\\.e2e-spec\\.ts$',
   transform: { '^.+\\.ts$': tsJest },
-  globalSetup: '<rootDir>/support/require-redis.ts',
+  ...privateRedis,
   setupFiles: [`<rootDir>/support/strategy.${strategy}.ts`],
 });
 
@@ -20,9 +32,11 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
-      rootDir: 'src',
+      roots: ['<rootDir>/src', '<rootDir>/test'],
+      // `.spec.ts`, not `.e2e-spec.ts` nor `.browser-spec.ts`.
       testRegex: '.*\\.spec\\.ts$',
       transform: { '^.+\\.ts$': tsJest },
+      ...privateRedis,
     },
     e2e('session'),
     e2e('jwt'),

@@ -5,7 +5,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { addAuthSchemes } from './auth/auth.openapi';
+import { addAuthSchemes, applyOperationSecurity, describeAuth } from './auth/auth.openapi';
+import { requestInterceptor, responseInterceptor } from './auth/auth.swagger-ui';
 import { RequireJsonBodyInterceptor } from './common/require-json-body.interceptor';
 import { checkJsonBytes } from './common/json-bytes';
 import { AppValidationPipe } from './common/validation';
@@ -62,8 +63,18 @@ function refusePrototypeQueryKeys(req: Request, _res: Response, next: NextFuncti
 function setUpSwagger(app: NestExpressApplication, config: AppConfig): void {
   const builder = new DocumentBuilder()
     .setTitle('nest-dual-auth')
-    .setDescription('Sessions, JWTs or both behind the same routes; see API.md for the contract')
+    .setDescription(
+      'Users, posts near a place, and authentication by a session cookie, bearer tokens or both over the ' +
+        `same routes (AUTH_STRATEGY).\n\n${describeAuth(config)}`,
+    )
     .setVersion('1');
-  const document = SwaggerModule.createDocument(app, addAuthSchemes(builder, config).build());
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  const document = applyOperationSecurity(
+    SwaggerModule.createDocument(app, addAuthSchemes(builder, config).build()),
+    config,
+  );
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    // Written into /docs/swagger-ui-init.js: "Try it out" sends the CSRF token and the bearer token.
+    swaggerOptions: { requestInterceptor, responseInterceptor },
+  });
 }

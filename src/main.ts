@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { StartupFailedError } from './common/startup-failed.error';
 import { ConfigError, configWarnings, loadConfig } from './config/config.schema';
+import { loadEnvFile } from './config/env-file';
 
 async function bootstrap(): Promise<void> {
-  // Development convenience: real environment variables win over the file.
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  // ENV_FILE, or .env in development only; real environment variables win over the file.
+  loadEnvFile();
   const config = loadConfig(process.env);
   // Loaded only once the configuration holds, so a refused start-up is immediate.
   const [{ NestFactory }, { Logger }, { AppModule }, { configureApp }, { enableGracefulShutdown }] = await Promise.all([

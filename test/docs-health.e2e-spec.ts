@@ -143,10 +143,11 @@ describe('health and docs', () => {
     it(`declares the security scheme(s) of ${STRATEGY} mode and requires one of them`, () => {
       const cookie = { type: 'apiKey', in: 'cookie', name: t.config.session.cookieName };
       const bearer = { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' };
+      const csrf = { type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: expect.any(String) as string };
 
       expect(doc.components.securitySchemes).toEqual({
         ...(usesTokens ? { bearer } : {}),
-        ...(usesSessions ? { cookie } : {}),
+        ...(usesSessions ? { cookie, csrf } : {}),
       });
       expect(doc.security).toEqual([
         ...(usesTokens ? [{ bearer: [] }] : []),

@@ -83,7 +83,16 @@ const README_START = '<!-- bench:latest:start -->';
 const README_END = '<!-- bench:latest:end -->';
 
 /**
- * Prints the report, writes bench/results/latest.{json,md}, and after a full run puts the
+ * Where a run's files go: a full run's into bench/results/ (tracked: the latest measurement),
+ * a quick run's into bench/results/quick/ (ignored by git), so that CI, which runs the quick
+ * one, leaves a clean checkout clean.
+ */
+export function resultsDir(root: string, kind: Report['kind']): string {
+  return kind === 'full' ? join(root, 'bench', 'results') : join(root, 'bench', 'results', 'quick');
+}
+
+/**
+ * Prints the report, writes latest.{json,md} into resultsDir(), and after a full run puts the
  * Markdown into bench/README.md between its markers. Returns the problems (variants that
  * erred or answered non-2xx), each also printed loudly.
  */
@@ -100,7 +109,7 @@ export function writeReport(report: Report, root: string): string[] {
         `${variant.errors} errors (${variant.timeouts} timeouts)`,
     );
   const markdown = toMarkdown(report, problems);
-  const dir = join(root, 'bench', 'results');
+  const dir = resultsDir(root, report.kind);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify({ ...report, problems }, null, 2)}\n`);
   writeFileSync(join(dir, 'latest.md'), markdown);

@@ -36,6 +36,8 @@ const envSchema = z
   .object({
     PORT: integer().min(0, 'must be a port number').max(65535, 'must be a port number').default(3000),
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    /** Read by main.ts before this schema runs (see env-file.ts); listed so that it is a known variable. */
+    ENV_FILE: optionalString,
     AUTH_STRATEGY: z.enum(['session', 'jwt', 'both']).default('session'),
     DATA_STORE: z.enum(['mongo', 'memory']).optional(),
     MONGODB_URI: optionalString.pipe(
@@ -232,6 +234,9 @@ export function configWarnings(config: AppConfig): string[] {
   }
   return warnings;
 }
+
+/** The name of every variable the schema reads: what a deployment (docker-compose.yml) must be able to pass. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.in.shape);
 export type AuthStrategy = AppConfig['authStrategy'];
 
 /** Start-up refuses to go on: `problems` holds one human line per bad variable. */

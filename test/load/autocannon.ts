@@ -28,8 +28,10 @@ export interface AutocannonClient extends EventEmitter {
 export interface AutocannonOptions<Context = unknown> {
   url: string;
   connections: number;
-  /** Seconds. */
-  duration: number;
+  /** Seconds the run lasts; ignored when `amount` is given. */
+  duration?: number;
+  /** Requests in all, shared out over the connections: the run ends once each connection has had its share answered. */
+  amount?: number;
   /** Seconds a request may take before it counts as a timeout (and an error). */
   timeout: number;
   requests: AutocannonRequest<Context>[];

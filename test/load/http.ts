@@ -51,25 +51,20 @@ export function cookieHeader(jar: Map<string, string> | Record<string, string>):
   return entries.map(([name, value]) => `${name}=${value}`).join('; ');
 }
 
-/**
- * Runs `work` over `items` with at most `concurrency` in flight, and stops starting new items
- * once `deadline` (epoch ms) has passed. Returns how many items were started.
- */
+/** Runs `work` over every item of `items`, with at most `concurrency` in flight. */
 export async function eachBounded<T>(
   items: readonly T[],
   concurrency: number,
-  deadline: number,
   work: (item: T) => Promise<void>,
-): Promise<number> {
+): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length && Date.now() < deadline) {
+    while (next < items.length) {
       const item = items[next++];
       await work(item);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return next;
 }
 
 export function describe(reply: Reply): string {

@@ -4,10 +4,12 @@ import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { AppConfig, AuthStrategy, loadConfig } from '../../src/config/config.schema';
+import { testRedisUrl } from './private-redis';
 
 /** The mode this run of the suite proves; jest.config.js runs the e2e project once per mode. */
 export const STRATEGY: AuthStrategy = (process.env.AUTH_STRATEGY as AuthStrategy | undefined) ?? 'session';
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** This run's private Redis (jest.config.js starts it): never the machine's. */
+export const REDIS_URL = testRedisUrl();
 
 export const usesSessions = STRATEGY !== 'jwt';
 export const usesTokens = STRATEGY !== 'session';

@@ -3,16 +3,17 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { freePort, sleep } from './server-process';
 
-const READY_TIMEOUT_MS = 5000;
+/** It answers within milliseconds; this only bounds a server that never will, generously for a busy machine. */
+const READY_TIMEOUT_MS = 30_000;
 
 /** Private servers still running in this worker: killed if the worker exits without a teardown. */
 const running = new Set<ChildProcess>();
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
 /**
- * A private, throw-away redis-server on a free port (no persistence), for the specs that
- * stop and restart Redis. The machine's Redis on 6379 is shared by every worker and is
- * never stopped or flushed.
+ * A private, throw-away redis-server on a free port (no persistence): the one each test run
+ * stores in (private-redis.ts), and the ones specs stop and restart. The machine's Redis on
+ * 6379 is never used by the tests.
  */
 export class RedisServer {
   private child?: ChildProcess;

@@ -102,15 +102,28 @@ export class ServerProcess {
     return server;
   }
 
-  /** Runs the server with `env` until it exits by itself (a refused start-up): its code and output. */
+  /**
+   * Runs the server with `env` until it exits by itself (a refused start-up): its code and output.
+   * `cwd`: the working directory (where a `.env` would be read from); the repository by default.
+   */
   static runToExit(
     env: Record<string, string | undefined>,
     timeoutMs = 30_000,
+    cwd = ROOT,
   ): Promise<{ code: number | null; stderr: string; stdout: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    return new Promise((done, fail) => {
+      const args = ['-r', require.resolve('ts-node/register/transpile-only'), resolve(ROOT, 'src', 'main.ts')];
+      const child = spawn(process.execPath, args, {
+        cwd,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          // ts-node looks for tsconfig.json from the working directory.
+          TS_NODE_PROJECT: resolve(ROOT, 'tsconfig.json'),
+          PORT: '0',
+          LOG_LEVEL: 'warn',
+          ...env,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stderr = '';
@@ -119,12 +132,12 @@ export class ServerProcess {
       child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new Error(`the server did not exit within ${timeoutMs} ms:\n${stderr}${stdout}`));
+        fail(new Error(`the server did not exit within ${timeoutMs} ms:\n${stderr}${stdout}`));
       }, timeoutMs);
       // 'close', not 'exit': the output streams are complete only then.
       child.once('close', (code) => {
         clearTimeout(timer);
-        resolve({ code, stderr, stdout });
+        done({ code, stderr, stdout });
       });
     });
   }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn } from 'class-validator';
+import { IsDefined, IsIn } from 'class-validator';
 import { IsLngLat } from './lng-lat.validator';
 
 export class GeoPointDto {
@@ -14,6 +14,8 @@ export class GeoPointDto {
     example: [13.405, 52.52],
     description: '[lng, lat]: lng in [-180, 180], lat in [-90, 90]',
   })
+  // Says "required" when absent (src/common/validation.ts), which a custom check alone cannot.
+  @IsDefined()
   @IsLngLat()
   coordinates: [number, number];
 }

@@ -7,34 +7,46 @@ interface ContractRoute {
   /** Where API.md limits a route to some modes or some JWT_ALGORITHMs. */
   strategies?: AuthStrategy[];
   asymmetricKeysOnly?: boolean;
+  /** Needs no credential (`public` in API.md): the document declares `security: []`, Swagger UI shows no lock. */
+  isPublic?: true;
 }
 
 /** The routes table of ../shared/API.md (version 1), without /docs and /docs-json themselves. */
 const CONTRACT: ContractRoute[] = [
-  { method: 'POST', path: '/auth/register' },
-  { method: 'POST', path: '/auth/login' },
+  { method: 'POST', path: '/auth/register', isPublic: true },
+  { method: 'POST', path: '/auth/login', isPublic: true },
   { method: 'POST', path: '/auth/logout' },
-  { method: 'POST', path: '/auth/refresh', strategies: ['jwt', 'both'] },
+  { method: 'POST', path: '/auth/refresh', strategies: ['jwt', 'both'], isPublic: true },
   { method: 'GET', path: '/auth/me' },
-  { method: 'GET', path: '/auth/csrf', strategies: ['session', 'both'] },
+  { method: 'GET', path: '/auth/csrf', strategies: ['session', 'both'], isPublic: true },
   { method: 'GET', path: '/auth/sessions' },
   { method: 'DELETE', path: '/auth/sessions/{id}' },
   { method: 'POST', path: '/auth/logout-all' },
   { method: 'POST', path: '/auth/password' },
-  { method: 'GET', path: '/.well-known/jwks.json', strategies: ['jwt', 'both'], asymmetricKeysOnly: true },
+  {
+    method: 'GET',
+    path: '/.well-known/jwks.json',
+    strategies: ['jwt', 'both'],
+    asymmetricKeysOnly: true,
+    isPublic: true,
+  },
   { method: 'POST', path: '/posts' },
   { method: 'GET', path: '/posts' },
   { method: 'GET', path: '/posts/near' },
   { method: 'GET', path: '/posts/{id}' },
   { method: 'PATCH', path: '/posts/{id}' },
   { method: 'DELETE', path: '/posts/{id}' },
-  { method: 'GET', path: '/health' },
+  { method: 'GET', path: '/health', isPublic: true },
 ];
 
-/** `METHOD /path` of every route API.md promises for this mode and key type, sorted. */
-export function contractRoutes(strategy: AuthStrategy, asymmetricKeys: boolean): string[] {
+/**
+ * `METHOD /path` of every route API.md promises for this mode and key type, sorted; with
+ * `onlyPublic`, only those that need no credential.
+ */
+export function contractRoutes(strategy: AuthStrategy, asymmetricKeys: boolean, onlyPublic = false): string[] {
   return CONTRACT.filter((route) => !route.strategies || route.strategies.includes(strategy))
     .filter((route) => !route.asymmetricKeysOnly || asymmetricKeys)
+    .filter((route) => !onlyPublic || route.isPublic)
     .map((route) => `${route.method} ${route.path}`)
     .sort();
 }

@@ -1,9 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { testRedisUrl } from '../../support/private-redis';
 import { freePort } from '../../support/server-process';
 import type { AuthStrategy } from '../../../src/config/config.schema';
 import { SERVER_DIR, SERVER_MAIN } from './paths';
-
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Servers still running in this worker: killed if the worker exits without a teardown. */
 const running = new Set<ChildProcess>();
@@ -21,7 +20,7 @@ export interface ApiServerOptions {
 
 /**
  * The built server (`node dist/main.js`, from the copy global-setup.ts took) in a child
- * process, on a free port and the real Redis, with nothing from this environment but PATH
+ * process, on a free port and the suite's private Redis, with nothing from this environment but PATH
  * and HOME. Its working directory holds no .env, so a developer's .env cannot leak in.
  */
 export class ApiServer {
@@ -52,9 +51,10 @@ export class ApiServer {
         LOG_LEVEL: 'warn',
         AUTH_STRATEGY: options.strategy,
         DATA_STORE: 'memory',
-        REDIS_URL,
+        // The suite's private Redis (global-setup.ts).
+        REDIS_URL: testRedisUrl(),
         CORS_ORIGINS: options.corsOrigins.join(','),
-        // Failed logins count per IP in the shared Redis: never let another suite's failures lock us out.
+        // Failed logins count per IP in Redis: never let another spec's failures lock us out.
         LOGIN_MAX_ATTEMPTS: '1000',
         LOGIN_MAX_ATTEMPTS_PER_IP: '100000',
         // Every spec registers its users from 127.0.0.1.

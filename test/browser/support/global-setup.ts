@@ -1,15 +1,16 @@
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import requireRedis from '../../support/require-redis';
+import redisGlobalSetup from '../../support/redis.global-setup';
 import { launchChromium } from './browser';
 import { RESULTS_DIR, ROOT, SERVER_DIR, SERVER_MAIN } from './paths';
 
 /**
- * Before any browser spec: Redis must answer, Chromium must start, and the built server must
+ * Before any browser spec: the suite's private Redis must start (its URL goes to the workers
+ * as REDIS_URL; the globalTeardown stops it), Chromium must start, and the built server must
  * exist. Each missing piece fails the run here, loudly: the suite never skips.
  */
 export default async function globalSetup(): Promise<void> {
-  await requireRedis();
+  await redisGlobalSetup();
 
   const dist = join(ROOT, 'dist');
   if (!existsSync(join(dist, 'main.js'))) {
