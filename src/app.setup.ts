@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { AUTH_MECHANISMS, AuthMechanism } from './auth/auth-mechanism';
 import { addAuthSchemes, applyOperationSecurity, describeAuth } from './auth/auth.openapi';
 import { requestInterceptor, responseInterceptor } from './auth/auth.swagger-ui';
 import { RequireJsonBodyInterceptor } from './common/require-json-body.interceptor';
@@ -61,16 +62,17 @@ function refusePrototypeQueryKeys(req: Request, _res: Response, next: NextFuncti
 }
 
 function setUpSwagger(app: NestExpressApplication, config: AppConfig): void {
+  const mechanisms = app.get<AuthMechanism[]>(AUTH_MECHANISMS, { strict: false });
   const builder = new DocumentBuilder()
     .setTitle('nest-dual-auth')
     .setDescription(
       'Users, posts near a place, and authentication by a session cookie, bearer tokens or both over the ' +
-        `same routes (AUTH_STRATEGY).\n\n${describeAuth(config)}`,
+        `same routes (AUTH_STRATEGY).\n\nThis deployment: \`AUTH_STRATEGY=${config.authStrategy}\`. ${describeAuth(mechanisms)}`,
     )
     .setVersion('1');
   const document = applyOperationSecurity(
-    SwaggerModule.createDocument(app, addAuthSchemes(builder, config).build()),
-    config,
+    SwaggerModule.createDocument(app, addAuthSchemes(builder, mechanisms).build()),
+    mechanisms,
   );
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',

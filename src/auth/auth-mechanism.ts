@@ -1,3 +1,4 @@
+import type { SecuritySchemeObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { Request, Response } from 'express';
 import type { User } from '../users/domain/user';
 import type { AuthenticatedUser } from './authenticated-user';
@@ -35,11 +36,29 @@ export interface LogoutContext {
   linked: LinkedCredentials;
 }
 
+/** One OpenAPI security requirement: scheme names (all of them required together). */
+export type SecurityRequirement = Record<string, string[]>;
+
+/** How a mechanism appears in the OpenAPI document and in Swagger UI. */
+export interface MechanismDocs {
+  /** Its security schemes, by name. */
+  schemes: Record<string, SecuritySchemeObject>;
+  /** What a protected request must carry with this mechanism… */
+  requirement: SecurityRequirement;
+  /** …and, where it differs, what an unsafe one (POST, PATCH, PUT, DELETE) must carry. */
+  unsafeRequirement?: SecurityRequirement;
+  /** How to use it from Swagger UI, for the document's description. */
+  howTo: string;
+}
+
 /**
  * One way of proving identity (a session cookie, a bearer token). AuthModule picks the
  * mechanisms from AUTH_STRATEGY; the guard and the controller only see this interface.
  */
 export abstract class AuthMechanism {
+  /** Its part of the OpenAPI document. */
+  abstract readonly docs: MechanismDocs;
+
   /**
    * The caller, or null when the request carries no credential of this kind.
    * Throws (401, 403, 503) when it carries one that does not hold.

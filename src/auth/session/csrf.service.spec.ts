@@ -13,13 +13,16 @@ function exchange(sessionId: string) {
       return res;
     },
   } as unknown as Response;
-  const request = (token?: string, id = sessionId) =>
-    ({
+  const request = (token?: string, id = sessionId) => {
+    const headers: Record<string, string> = token === undefined ? {} : { 'x-csrf-token': token };
+    return {
       method: 'POST',
       session: { id },
       cookies,
-      headers: token === undefined ? {} : { 'x-csrf-token': token },
-    }) as unknown as Request;
+      headers,
+      get: (name: string) => headers[name.toLowerCase()],
+    } as unknown as Request;
+  };
   return { res, request, cookies };
 }
 

@@ -6,6 +6,9 @@ import type { Request, Response } from 'express';
 import type { AppConfig } from '../../config/config.schema';
 import { baseCookieOptions } from './session-cookie';
 
+/** The header a cookie-authenticated unsafe request carries its CSRF token in. */
+export const CSRF_HEADER = 'X-CSRF-Token';
+
 /**
  * Signed double-submit CSRF tokens (csrf-csrf) bound to the session id: a token from
  * GET /auth/csrf is worthless for any other session, including the one before login.
@@ -26,7 +29,7 @@ export class CsrfService {
       getSessionIdentifier: (req) => req.session?.id ?? '',
       cookieName: `${cookie.prefix}csrf`,
       cookieOptions: baseCookieOptions(cookie),
-      getCsrfTokenFromRequest: (req) => req.headers['x-csrf-token'],
+      getCsrfTokenFromRequest: (req) => req.get(CSRF_HEADER),
     });
   }
 

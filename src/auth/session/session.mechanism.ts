@@ -6,10 +6,17 @@ import type { Session, SessionData, Store } from 'express-session';
 import type { AppConfig } from '../../config/config.schema';
 import type { User } from '../../users/domain/user';
 import { UsersService } from '../../users/users.service';
-import { AuthMechanism, LinkedCredentials, LoginContext, LogoutContext, TokenPair } from '../auth-mechanism';
+import {
+  AuthMechanism,
+  LinkedCredentials,
+  LoginContext,
+  LogoutContext,
+  MechanismDocs,
+  TokenPair,
+} from '../auth-mechanism';
 import type { AuthenticatedUser } from '../authenticated-user';
 import type { SessionResponse } from '../dto/session.response';
-import { CsrfService } from './csrf.service';
+import { CSRF_HEADER, CsrfService } from './csrf.service';
 import { baseCookieOptions } from './session-cookie';
 import { isPastAbsoluteExpiry, keepAliveIntervalMs } from './session-data';
 import { loadSessions } from './load-sessions';
@@ -35,6 +42,7 @@ export class SessionMechanism extends AuthMechanism {
   private readonly absoluteTtl: number;
   private readonly keepAliveMs: number;
   private readonly corsOrigins: ReadonlySet<string>;
+  readonly docs: MechanismDocs;
 
   constructor(
     private readonly users: UsersService,
@@ -47,6 +55,25 @@ export class SessionMechanism extends AuthMechanism {
     ({ idleTtl: this.idleTtl, absoluteTtl: this.absoluteTtl } = config.get('session', { infer: true }));
     this.keepAliveMs = keepAliveIntervalMs(this.idleTtl);
     this.corsOrigins = new Set(config.get('corsOrigins', { infer: true }));
+    const { cookieName } = config.get('session', { infer: true });
+    this.docs = {
+      schemes: {
+        cookie: { type: 'apiKey', in: 'cookie', name: cookieName },
+        csrf: {
+          type: 'apiKey',
+          in: 'header',
+          name: CSRF_HEADER,
+          description:
+            'With the cookie, on POST, PATCH, PUT and DELETE: a token from GET /auth/csrf, fetched after login. ' +
+            'Swagger UI fetches and sends it by itself.',
+        },
+      },
+      requirement: { cookie: [] },
+      unsafeRequirement: { cookie: [], csrf: [] },
+      howTo:
+        'The browser keeps the HttpOnly session cookie from the login response. On every POST, PATCH, PUT and ' +
+        `DELETE this page fetches a CSRF token (\`GET /auth/csrf\`) and sends it as \`${CSRF_HEADER}\`.`,
+    };
   }
 
   async authenticate(req: Request): Promise<AuthenticatedUser | null> {

@@ -3,7 +3,14 @@ import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '../../config/config.schema';
-import { AuthMechanism, LinkedCredentials, LoginContext, LogoutContext, TokenPair } from '../auth-mechanism';
+import {
+  AuthMechanism,
+  LinkedCredentials,
+  LoginContext,
+  LogoutContext,
+  MechanismDocs,
+  TokenPair,
+} from '../auth-mechanism';
 import type { AuthenticatedUser } from '../authenticated-user';
 import type { SessionResponse } from '../dto/session.response';
 import { BearerTokenRefused } from './bearer-token-refused.exception';
@@ -26,6 +33,13 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
  */
 @Injectable()
 export class JwtMechanism extends AuthMechanism {
+  readonly docs: MechanismDocs = {
+    schemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    requirement: { bearer: [] },
+    howTo:
+      'The access token of the login response is put into **Authorize** (bearer) for the next requests; when it ' +
+      'expires, log in again or call `POST /auth/refresh`. Logging out removes it.',
+  };
   private readonly denylist: boolean;
   /** The verified claims of each bearer-authenticated request, for logout. */
   private readonly claimsOf = new WeakMap<Request, TokenClaims>();
