@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServerProcess } from './support/server-process';
+import { SERVER_START_TIMEOUT_MS, ServerProcess } from './support/server-process';
+
+// Each test starts the server with ts-node: as long as SERVER_START_TIMEOUT_MS explains, and a little more.
+jest.setTimeout(SERVER_START_TIMEOUT_MS + 30_000);
 
 /**
  * Which file of variables the real process (main.ts) reads, seen from outside: a working
@@ -21,21 +24,25 @@ describe('the server process reads .env in development only, and ENV_FILE when a
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('development (the default NODE_ENV) reads .env', async () => {
-    const { code, stderr } = await ServerProcess.runToExit({}, 30_000, dir);
+    const { code, stderr } = await ServerProcess.runToExit({}, SERVER_START_TIMEOUT_MS, dir);
 
     expect(code).toBe(1);
     expect(problems(stderr)).toEqual([expect.stringContaining(CORS_REFUSED)]);
   });
 
   it('real environment variables win over .env', async () => {
-    const { code, stderr } = await ServerProcess.runToExit({ CORS_ORIGINS: 'not-an-origin' }, 30_000, dir);
+    const { code, stderr } = await ServerProcess.runToExit(
+      { CORS_ORIGINS: 'not-an-origin' },
+      SERVER_START_TIMEOUT_MS,
+      dir,
+    );
 
     expect(code).toBe(1);
     expect(problems(stderr)).toEqual([expect.stringContaining('"not-an-origin" is not an origin')]);
   });
 
   it('production does not read .env', async () => {
-    const { code, stderr } = await ServerProcess.runToExit({ NODE_ENV: 'production' }, 30_000, dir);
+    const { code, stderr } = await ServerProcess.runToExit({ NODE_ENV: 'production' }, SERVER_START_TIMEOUT_MS, dir);
 
     expect(code).toBe(1);
     // Its own problems (no stores, no secrets), and nothing from the file.
@@ -44,7 +51,11 @@ describe('the server process reads .env in development only, and ENV_FILE when a
   });
 
   it('production reads the file ENV_FILE names', async () => {
-    const { code, stderr } = await ServerProcess.runToExit({ NODE_ENV: 'production', ENV_FILE: '.env' }, 30_000, dir);
+    const { code, stderr } = await ServerProcess.runToExit(
+      { NODE_ENV: 'production', ENV_FILE: '.env' },
+      SERVER_START_TIMEOUT_MS,
+      dir,
+    );
 
     expect(code).toBe(1);
     expect(problems(stderr)).toContainEqual(expect.stringContaining(CORS_REFUSED));
@@ -52,7 +63,11 @@ describe('the server process reads .env in development only, and ENV_FILE when a
 
   it('an ENV_FILE that does not exist stops start-up with one line', async () => {
     const missing = join(dir, 'missing.env');
-    const { code, stderr } = await ServerProcess.runToExit({ NODE_ENV: 'production', ENV_FILE: missing }, 30_000, dir);
+    const { code, stderr } = await ServerProcess.runToExit(
+      { NODE_ENV: 'production', ENV_FILE: missing },
+      SERVER_START_TIMEOUT_MS,
+      dir,
+    );
 
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toEqual([`Invalid configuration: ENV_FILE: ${missing} does not exist`]);

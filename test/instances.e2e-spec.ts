@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { REDIS_URL, STRATEGY, usesSessions, usesTokens } from './support/app';
 import { cookiePair, CREDENTIALS, Credential, PASSWORD, uniqueEmail, uniqueIp } from './support/client';
-import { ServerProcess } from './support/server-process';
+import { SERVER_START_TIMEOUT_MS, ServerProcess } from './support/server-process';
 
 /**
  * Two server processes on one Redis, as behind a load balancer: whatever one instance
@@ -23,7 +23,7 @@ describe('several instances sharing one Redis', () => {
       TRUST_PROXY: '1',
     };
     [a, b] = await Promise.all([ServerProcess.start({ env }), ServerProcess.start({ env })]);
-  }, 90_000);
+  }, SERVER_START_TIMEOUT_MS + 10_000);
   afterAll(() => Promise.all([a?.stop(), b?.stop()]));
 
   /** Registers on A, logs in on A, and returns the headers that carry the credential anywhere. */

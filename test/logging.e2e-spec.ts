@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { REDIS_URL } from './support/app';
 import { cookiePair, sessionIdOf, uniqueEmail, uniqueIp } from './support/client';
-import { ServerProcess } from './support/server-process';
+import { SERVER_START_TIMEOUT_MS, ServerProcess } from './support/server-process';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -28,7 +28,7 @@ describe('logs of the real server process', () => {
         LOGIN_MAX_ATTEMPTS: '1000',
       },
     });
-  }, 90_000);
+  }, SERVER_START_TIMEOUT_MS + 10_000);
   afterAll(async () => {
     await server?.stop();
   });

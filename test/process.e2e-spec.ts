@@ -2,7 +2,10 @@ import { Agent, request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { REDIS_URL, STRATEGY } from './support/app';
 import { PASSWORD, uniqueEmail } from './support/client';
-import { ServerProcess, sleep } from './support/server-process';
+import { SERVER_START_TIMEOUT_MS, ServerProcess, sleep } from './support/server-process';
+
+// Each test starts the server with ts-node: as long as SERVER_START_TIMEOUT_MS explains, and a little more.
+jest.setTimeout(SERVER_START_TIMEOUT_MS + 30_000);
 
 interface Outcome {
   status?: number;

@@ -27,6 +27,13 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
+/**
+ * How long a server process may take to start (ts-node compiles the whole app first): a hang
+ * detector, not a speed test. A few seconds on an idle 2-core machine; measured at 38 s while
+ * several test suites shared it. Hooks that start servers need at least this long.
+ */
+export const SERVER_START_TIMEOUT_MS = 120_000;
+
 export interface ServerProcessOptions {
   /** Environment of the server (CONFIG.md variables). PORT, NODE_ENV and LOG_LEVEL have defaults here. */
   env?: Record<string, string | undefined>;
@@ -94,7 +101,7 @@ export class ServerProcess {
     });
     const server = new ServerProcess(child, port);
     try {
-      await server.waitUntilReady(options.readyTimeoutMs ?? 30_000);
+      await server.waitUntilReady(options.readyTimeoutMs ?? SERVER_START_TIMEOUT_MS);
     } catch (error) {
       await server.stop('SIGKILL');
       throw new Error(`${(error as Error).message}\n--- server output ---\n${server.output}`);
@@ -108,7 +115,7 @@ export class ServerProcess {
    */
   static runToExit(
     env: Record<string, string | undefined>,
-    timeoutMs = 30_000,
+    timeoutMs = SERVER_START_TIMEOUT_MS,
     cwd = ROOT,
   ): Promise<{ code: number | null; stderr: string; stdout: string }> {
     return new Promise((done, fail) => {
