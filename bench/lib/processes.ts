@@ -2,8 +2,8 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import Redis from 'ioredis';
 
-export { freePort, sleep } from '../../test/support/server-process';
-import { freePort, sleep } from '../../test/support/server-process';
+export { freePort, sleep } from '../../tools/net';
+import { freePort, sleep } from '../../tools/net';
 
 /** Children still running: killed if the bench exits without stopping them (a crash, Ctrl-C). */
 const running = new Set<ChildProcess>();

@@ -1,26 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 /** The repository root: where main.ts resolves its files from, as in production. */
 const ROOT = resolve(__dirname, '..', '..');
 
-/** A TCP port nobody listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? done(port) : fail(new Error('no free port'))));
-    });
-  });
-}
+import { freePort, sleep } from '../../tools/net';
 
-export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+export { freePort, sleep } from '../../tools/net';
 
 export interface Exit {
   code: number | null;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
-import { REDIS_URL } from '../../../test/support/app';
+import { testRedisUrl } from '../../../test/support/private-redis';
 import { RetryLaterException } from '../../common/retry-later.exception';
 import type { AppConfig } from '../../config/config.schema';
 import { LoginThrottle } from './login-throttle';
@@ -100,7 +100,7 @@ function contract(name: string, redis?: Redis) {
 contract('memory');
 
 describe('with Redis', () => {
-  const redis = new Redis(REDIS_URL);
+  const redis = new Redis(testRedisUrl());
   beforeAll(() => redis.ping());
   afterAll(() => redis.quit());
   contract('redis', redis);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { REDIS_URL } from '../../../test/support/app';
+import { testRedisUrl } from '../../../test/support/private-redis';
 import { redisKeys } from '../../redis/keys';
 import { MemoryTokenStore } from './memory-token.store';
 import { RedisTokenStore } from './redis-token.store';
@@ -90,7 +90,7 @@ function contract(name: string, makeStore: () => TokenStore) {
 contract('memory', () => new MemoryTokenStore());
 
 describe('with Redis', () => {
-  const redis = new Redis(REDIS_URL);
+  const redis = new Redis(testRedisUrl());
   afterAll(() => redis.quit());
   contract('redis', () => new RedisTokenStore(redis));
 
