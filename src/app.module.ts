@@ -23,7 +23,7 @@ export class AppModule {
         // Typed access everywhere else: ConfigService<AppConfig, true>.get('session', { infer: true }).
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => config] }),
         LoggingModule.register(config),
-        RedisModule.register(config.redisUrl),
+        RedisModule.register(config.redis),
         DatabaseModule.register(config),
         AuthModule.forRoot(config),
         PostsModule.register(config.dataStore),

@@ -47,7 +47,7 @@ function sessionParts(config: AppConfig): MechanismParts {
       },
       SessionMiddleware,
       CsrfService,
-      { provide: SessionIndex, useClass: config.redisUrl ? RedisSessionIndex : MemorySessionIndex },
+      { provide: SessionIndex, useClass: config.redis ? RedisSessionIndex : MemorySessionIndex },
     ],
   };
 }
@@ -60,7 +60,7 @@ function tokenParts(config: AppConfig): MechanismParts {
     providers: [
       { provide: JwtKeys, useValue: JwtKeys.load(config.jwt) },
       TokenService,
-      { provide: TokenStore, useClass: config.redisUrl ? RedisTokenStore : MemoryTokenStore },
+      { provide: TokenStore, useClass: config.redis ? RedisTokenStore : MemoryTokenStore },
     ],
   };
 }

@@ -8,7 +8,7 @@ import { RedisHealthIndicator } from './redis.health';
 export class HealthModule {
   /** Checks exactly the stores this deployment uses. */
   static register(config: AppConfig): DynamicModule {
-    const usesRedis = Boolean(config.redisUrl);
+    const usesRedis = config.redis !== undefined;
     const usesMongo = config.dataStore === 'mongo' || config.sessionStore === 'mongo';
     return {
       module: HealthModule,
