@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http';
-import { ArgumentsHost, Catch, HttpException, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import type Redis from 'ioredis';
-import { REDIS } from '../redis/redis.module';
+import { toRedisError } from '../redis/redis-errors';
+import { StoreUnavailableError } from './store-unavailable.error';
 
 /** Error names the MongoDB driver and Mongoose use when the server cannot be reached. */
 const MONGO_UNAVAILABLE = new Set([
@@ -14,10 +14,6 @@ const MONGO_UNAVAILABLE = new Set([
   'MongooseServerSelectionError',
 ]);
 
-/** Messages ioredis rejects with when it cannot reach Redis (offline queue disabled). */
-const REDIS_UNAVAILABLE =
-  /Stream isn't writeable|Connection is closed|Command timed out|Reached the max retries|ECONNREFUSED|ECONNRESET/;
-
 /**
  * Errors that are not Nest exceptions but still have a proper answer: a store that is down
  * is an outage, not a bug (503 naming the store, so clients retry and operators know where
@@ -26,22 +22,23 @@ const REDIS_UNAVAILABLE =
  */
 @Catch()
 export class HttpErrorsFilter extends BaseExceptionFilter {
-  constructor(@Optional() @Inject(REDIS) private readonly redis?: Redis) {
-    super();
-  }
+  private readonly logger = new Logger('HttpErrorsFilter');
 
   override catch(exception: unknown, host: ArgumentsHost): void {
     const refused = exception instanceof HttpException ? null : asClientError(exception);
     if (refused) return super.catch(refused, host);
-    const store = exception instanceof HttpException ? null : this.unavailableStore(exception);
-    super.catch(store ? new ServiceUnavailableException(`${store} is unavailable`) : exception, host);
+    // A Redis error becomes an outage (StoreUnavailableError) or a RedisCommandError naming the
+    // command, which Nest logs at error level with its stack (500).
+    const error = exception instanceof HttpException ? exception : toRedisError(exception);
+    const store = error instanceof HttpException ? null : this.unavailableStore(error);
+    if (store) this.logger.warn(`${store} is unavailable: ${reasonOf(error)}`);
+    super.catch(store ? new ServiceUnavailableException(`${store} is unavailable`) : error, host);
   }
 
   private unavailableStore(exception: unknown): 'redis' | 'mongo' | null {
+    if (exception instanceof StoreUnavailableError) return exception.store;
     if (!(exception instanceof Error)) return null;
     if (MONGO_UNAVAILABLE.has(exception.name) || /buffering timed out/.test(exception.message)) return 'mongo';
-    if (exception.name === 'MaxRetriesPerRequestError' || REDIS_UNAVAILABLE.test(exception.message)) return 'redis';
-    if (this.redis && this.redis.status !== 'ready') return 'redis';
     return null;
   }
 }
@@ -57,4 +54,10 @@ function asClientError(exception: unknown): HttpException | null {
   if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true) return null;
   const error = STATUS_CODES[status] ?? 'Client Error';
   return new HttpException({ statusCode: status, message: exception.message, error }, status);
+}
+
+/** What went wrong with the store, for the warning: the driver's message (it holds no secrets). */
+function reasonOf(error: unknown): string {
+  const cause = error instanceof StoreUnavailableError ? error.cause : error;
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
 }
