@@ -20,7 +20,7 @@ export class HealthModule {
           provide: HEALTH_CHECKS,
           useFactory: (redis: RedisHealthIndicator | undefined, mongo: MongooseHealthIndicator) => {
             const checks: HealthIndicatorFunction[] = [];
-            if (redis) checks.push(() => redis.ping('redis'));
+            if (redis) checks.push(() => redis.check('redis'));
             if (usesMongo) checks.push(() => mongo.pingCheck('mongo', { timeout: 1500 }));
             return checks;
           },
