@@ -102,7 +102,20 @@ export function createRedisClient(config: RedisConfig, extra: { lazyConnect?: bo
         // checked against it (not against an IP address the name resolved to).
         ...(config.tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
       };
-      return new Cluster(config.nodes, options);
+      const cluster = new Cluster(config.nodes, options);
+      // ioredis connects to a node on its first command, and without an offline queue a second
+      // command that finds the node still connecting fails at once ("Connection is closed."):
+      // connect every node as soon as it joins the pool instead.
+      cluster.on('+node', (node: Redis) => {
+        if (node.status === 'wait') node.connect().catch(() => undefined);
+      });
+      return cluster;
     }
   }
+}
+
+/** Ready to serve: connected, and for a cluster, connected to every node it knows. */
+export function isReady(redis: RedisClient): boolean {
+  if (redis.status !== 'ready') return false;
+  return !isCluster(redis) || redis.nodes('all').every((node) => node.status === 'ready');
 }

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { RedisConfig } from '../config/redis.config';
-import { createRedisClient, RedisClient } from './redis.client';
+import { createRedisClient, isReady, RedisClient } from './redis.client';
 import { RedisWrites } from './redis-writes';
 
 /** DI token for the shared ioredis client (a `RedisClient`); absent when Redis is not configured. */
@@ -62,17 +62,11 @@ export class RedisModule {
   }
 }
 
-function waitUntilReady(redis: RedisClient, timeoutMs: number): Promise<void> {
-  if (redis.status === 'ready') return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      redis.off('ready', onReady);
-      reject(new Error('Redis not ready'));
-    }, timeoutMs);
-    const onReady = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    redis.once('ready', onReady);
-  });
+/** Resolves once the client is ready (a cluster: with every node connected); rejects after `timeoutMs`. */
+async function waitUntilReady(redis: RedisClient, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!isReady(redis)) {
+    if (Date.now() > deadline) throw new Error('Redis not ready');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
