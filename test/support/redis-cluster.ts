@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { RedisProcess } from './redis-process';
+import { TestCertificates, tlsServerArgs } from './tls-certificates';
 import { freePort, sleep } from './server-process';
 
 export interface RedisClusterOptions {
@@ -13,6 +14,10 @@ export interface RedisClusterOptions {
   replicasPerMaster?: number;
   /** cluster-node-timeout: how long a node may be silent before it is failed. Default 5000 ms. */
   nodeTimeoutMs?: number;
+  /** requirepass (and masterauth) of every node. */
+  password?: string;
+  /** Serve TLS only (clients, the cluster bus and replication), with these certificates. */
+  tls?: TestCertificates;
 }
 
 /** Forming a cluster is a few gossip rounds; this bounds a very busy machine. */
@@ -34,6 +39,8 @@ export class RedisCluster {
   private constructor(
     readonly nodes: RedisProcess[],
     private readonly dir: string,
+    private readonly password?: string,
+    private readonly tls?: TestCertificates,
   ) {}
 
   static async start(options: RedisClusterOptions = {}): Promise<RedisCluster> {
@@ -50,16 +57,21 @@ export class RedisCluster {
           await RedisProcess.start(
             port,
             [
-              ...['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes'],
+              ...(options.tls
+                ? [...tlsServerArgs(port, options.tls), '--tls-cluster', 'yes', '--tls-replication', 'yes']
+                : ['--port', String(port)]),
+              ...['--bind', '127.0.0.1', '--cluster-enabled', 'yes'],
               ...['--cluster-port', String(busPort), '--cluster-config-file', join(dir, `nodes-${port}.conf`)],
               ...['--cluster-node-timeout', String(options.nodeTimeoutMs ?? 5000)],
               ...['--dir', dir, '--save', '', '--appendonly', 'no'],
+              ...(options.password ? ['--requirepass', options.password, '--masterauth', options.password] : []),
             ],
             `cluster node ${port}`,
+            options.tls?.ca,
           ),
         );
       }
-      const cluster = new RedisCluster(nodes, dir);
+      const cluster = new RedisCluster(nodes, dir, options.password, options.tls);
       // redis-cli makes the first `masters` addresses masters and gives each its replicas.
       await run('redis-cli', [
         '--cluster',
@@ -68,6 +80,8 @@ export class RedisCluster {
         '--cluster-replicas',
         String(replicas),
         '--cluster-yes',
+        ...(options.password ? ['-a', options.password, '--no-auth-warning'] : []),
+        ...(options.tls ? ['--tls', '--cacert', options.tls.ca] : []),
       ]);
       await cluster.waitUntilFormed(total, replicas);
       return cluster;
@@ -78,9 +92,10 @@ export class RedisCluster {
     }
   }
 
-  /** redis:// URLs of every node, for REDIS_CLUSTER_NODES. */
+  /** redis:// URLs of every node (with the password), for REDIS_CLUSTER_NODES. */
   get seedUrls(): string[] {
-    return this.nodes.map((node) => `redis://127.0.0.1:${node.port}`);
+    const auth = this.password ? `:${encodeURIComponent(this.password)}@` : '';
+    return this.nodes.map((node) => `${this.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${node.port}`);
   }
 
   /** A plain (non-cluster) connection to one node, for the test to look at it. */
@@ -88,6 +103,8 @@ export class RedisCluster {
     return new Redis({
       port,
       host: '127.0.0.1',
+      password: this.password,
+      tls: this.tls ? { ca: readFileSync(this.tls.ca) } : undefined,
       lazyConnect: true,
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,

@@ -1,6 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
+import { connect as connectTls } from 'node:tls';
 import { sleep } from './server-process';
 
 /** Every redis-server this process started and has not stopped: killed if it exits without a teardown. */
@@ -50,12 +52,20 @@ export class RedisProcess {
     );
   }
 
-  /** Runs `redis-server <args>` and resolves once the port answers PING (or NOAUTH). */
-  static async start(port: number, args: string[], label = `redis-server:${port}`): Promise<RedisProcess> {
+  /**
+   * Runs `redis-server <args>` and resolves once the port answers PING (over TLS, trusting `tlsCa`,
+   * when the server serves TLS only).
+   */
+  static async start(
+    port: number,
+    args: string[],
+    label = `redis-server:${port}`,
+    tlsCa?: string,
+  ): Promise<RedisProcess> {
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const server = new RedisProcess(child, port, label);
     const deadline = Date.now() + READY_TIMEOUT_MS;
-    while (!(await answersPing(port))) {
+    while (!(await answersPing(port, tlsCa))) {
       if (server.exited || Date.now() > deadline) {
         child.kill('SIGKILL');
         throw new Error(`${label} did not answer PING:\n${server.output}`);
@@ -97,9 +107,11 @@ export class RedisProcess {
  * One PING over a plain socket: true once the server answers at all (+PONG; -NOAUTH from a server
  * that wants a password; -MASTERDOWN from a replica that serves no stale data).
  */
-function answersPing(port: number): Promise<boolean> {
+function answersPing(port: number, tlsCa?: string): Promise<boolean> {
   return new Promise((done) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = tlsCa
+      ? connectTls({ host: '127.0.0.1', port, ca: readFileSync(tlsCa), servername: 'localhost' })
+      : connect({ host: '127.0.0.1', port });
     let reply = '';
     const finish = (ok: boolean) => {
       socket.destroy();
@@ -107,7 +119,7 @@ function answersPing(port: number): Promise<boolean> {
     };
     socket.setTimeout(1000, () => finish(false));
     socket.once('error', () => finish(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once(tlsCa ? 'secureConnect' : 'connect', () => socket.write('PING\r\n'));
     socket.on('data', (chunk: Buffer) => {
       reply += chunk.toString();
       if (reply.includes('\r\n')) finish(reply.startsWith('+') || reply.startsWith('-'));

@@ -77,9 +77,12 @@ export class RedisSentinelSet {
             `sentinel down-after-milliseconds ${name} 1000`,
             `sentinel failover-timeout ${name} 10000`,
             `sentinel parallel-syncs ${name} 1`,
-            ...(options.password ? [`sentinel auth-pass ${name} ${options.password}`] : []),
+            ...(options.password ? [`sentinel auth-pass ${name} ${quoted(options.password)}`] : []),
             ...(options.sentinelPassword
-              ? [`requirepass ${options.sentinelPassword}`, `sentinel sentinel-pass ${options.sentinelPassword}`]
+              ? [
+                  `requirepass ${quoted(options.sentinelPassword)}`,
+                  `sentinel sentinel-pass ${quoted(options.sentinelPassword)}`,
+                ]
               : []),
             '',
           ].join('\n'),
@@ -240,3 +243,6 @@ function toRecord(flat: string[]): Record<string, string> {
   for (let i = 0; i + 1 < flat.length; i += 2) record[flat[i]] = flat[i + 1];
   return record;
 }
+
+/** A value for a redis.conf line, which may hold spaces. */
+const quoted = (value: string) => JSON.stringify(value);
