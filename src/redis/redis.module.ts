@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { RedisConfig } from '../config/redis.config';
-import { createRedisClient, isReady, RedisClient } from './redis.client';
+import { createRedisClient, isCluster, isReady, RedisClient } from './redis.client';
 import { RedisWrites } from './redis-writes';
 
 /** DI token for the shared ioredis client (a `RedisClient`); absent when Redis is not configured. */
@@ -14,6 +14,10 @@ class RedisLifecycle implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   async onApplicationShutdown(): Promise<void> {
+    // QUIT closes the data connection only; behind Sentinel the client also holds the failover
+    // detector's subscriptions to the sentinels, which only disconnect() ends (they would
+    // otherwise reconnect forever). Requests have drained by now: nothing is left to answer.
+    if (!isCluster(this.redis) && this.redis.options.sentinels?.length) return this.redis.disconnect();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }
