@@ -140,13 +140,15 @@ describe('RedisHealthIndicator', () => {
       expect(await eventually(indicatorOf(client), 'up')).toEqual({ redis: { status: 'up' } });
     });
 
-    it('is down, "unreachable", when a master is gone', async () => {
+    it('is down when a master is gone: "unreachable", then "cluster state fail" once the others notice', async () => {
       const masters = client.nodes('master').map((node) => node.options.port);
       const victim = cluster.nodes.find((node) => node.port === masters[0])!;
       await victim.stop();
-      expect(await eventually(indicatorOf(client), 'down')).toEqual({
-        redis: { status: 'down', message: 'unreachable' },
-      });
+      // Which one depends on timing: the client's slot map (refreshed every 5 s) may already have
+      // dropped the dead node by the time the other masters fail the cluster (cluster-node-timeout).
+      const result = await eventually(indicatorOf(client), 'down');
+      expect(result.redis.status).toBe('down');
+      expect(['unreachable', 'cluster state fail']).toContain((result.redis as { message?: string }).message);
     });
   });
 });

@@ -10,13 +10,14 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
 /**
- * Arguments of a plain throw-away server: loopback only, no persistence, and its files (a replica
- * writes the RDB of its full sync) in the temporary directory, never in the working directory.
+ * Arguments of a plain throw-away server: loopback only, no persistence; a replica loads its full
+ * sync straight from the socket instead of an RDB file, and whatever file remains goes to the
+ * temporary directory, never the working directory.
  */
 export function serverArgs(port: number): string[] {
   return [
     ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    ...['--dir', tmpdir(), '--dbfilename', `dump-${port}.rdb`],
+    ...['--repl-diskless-load', 'on-empty-db', '--dir', tmpdir(), '--dbfilename', `dump-${port}.rdb`],
   ];
 }
 
