@@ -25,7 +25,7 @@ export class AppModule {
         // Typed access everywhere else: ConfigService<AppConfig, true>.get('session', { infer: true }).
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => config] }),
         LoggingModule.register(config),
-        RedisModule.register(config.redisUrl),
+        RedisModule.register(config.redis),
         DatabaseModule.register(config),
         // Each port bound once, globally, to the adapter DATA_STORE names.
         UsersPersistenceModule.register(config.dataStore),

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import Redis from 'ioredis';
 import request from 'supertest';
 import { SESSION_PREFIX as SESSION_KEY_PREFIX } from '../src/redis/keys';
-import { REDIS_URL, startApp, STRATEGY, TestApp, usesSessions, usesTokens } from './support/app';
+import { startApp, STRATEGY, TestApp, testRedis, usesSessions, usesTokens } from './support/app';
 import {
   ApiClient,
   cookiePair,
@@ -32,10 +31,10 @@ function login(http: Server, email: unknown, password: unknown, ip = uniqueIp())
 
 describe('auth', () => {
   let t: TestApp;
-  let redis: Redis;
+  let redis: ReturnType<typeof testRedis>;
   beforeAll(async () => {
     t = await startApp();
-    redis = new Redis(REDIS_URL);
+    redis = testRedis();
   });
   afterAll(async () => {
     redis.disconnect();

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { REDIS_URL, STRATEGY, usesSessions, usesTokens } from './support/app';
+import { REDIS_ENV, STRATEGY, usesSessions, usesTokens } from './support/app';
 import { cookiePair, CREDENTIALS, Credential, PASSWORD, uniqueEmail, uniqueIp } from './support/client';
 import { SERVER_START_TIMEOUT_MS, ServerProcess } from './support/server-process';
 
@@ -16,7 +16,7 @@ describe('several instances sharing one Redis', () => {
   beforeAll(async () => {
     const env = {
       AUTH_STRATEGY: STRATEGY,
-      REDIS_URL,
+      ...REDIS_ENV,
       DATA_STORE: 'memory',
       LOG_LEVEL: 'warn',
       LOGIN_MAX_ATTEMPTS: '3',

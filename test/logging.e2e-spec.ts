@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { REDIS_URL } from './support/app';
+import { REDIS_ENV } from './support/app';
 import { cookiePair, sessionIdOf, uniqueEmail, uniqueIp } from './support/client';
 import { SERVER_START_TIMEOUT_MS, ServerProcess } from './support/server-process';
 
@@ -21,7 +21,7 @@ describe('logs of the real server process', () => {
     server = await ServerProcess.start({
       env: {
         AUTH_STRATEGY: 'both',
-        REDIS_URL,
+        ...REDIS_ENV,
         LOG_LEVEL: 'info',
         TRUST_PROXY: '1',
         // The login counters live in the shared Redis: do not inherit other specs' failures.

@@ -1,6 +1,6 @@
 import { Agent, request as httpRequest } from 'node:http';
 import request from 'supertest';
-import { REDIS_URL, STRATEGY } from './support/app';
+import { REDIS_ENV, REDIS_URL, STRATEGY } from './support/app';
 import { PASSWORD, uniqueEmail } from './support/client';
 import { SERVER_START_TIMEOUT_MS, ServerProcess, sleep } from './support/server-process';
 
@@ -32,7 +32,7 @@ function send(url: string, agent: Agent, method: string, path: string, body?: un
 describe('the server process', () => {
   it('on SIGTERM under load: finishes what is in flight, refuses new connections, exits 0', async () => {
     const server = await ServerProcess.start({
-      env: { AUTH_STRATEGY: STRATEGY, REDIS_URL, LOG_LEVEL: 'warn', LOGIN_MAX_ATTEMPTS: '1000' },
+      env: { AUTH_STRATEGY: STRATEGY, ...REDIS_ENV, LOG_LEVEL: 'warn', LOGIN_MAX_ATTEMPTS: '1000' },
     });
     const email = uniqueEmail('sigterm');
     await request(server.url).post('/auth/register').send({ email, password: PASSWORD }).expect(201);

@@ -1,12 +1,11 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
 import request from 'supertest';
 import type { SessionData } from 'express-session';
 import { baseCookieOptions } from '../src/auth/session/session-cookie';
 import { createSessionSerializer } from '../src/auth/session/session-serializer';
 import { SESSION_PREFIX as SESSION_KEY_PREFIX } from '../src/redis/keys';
 import { DEV_SESSION_SECRET } from '../src/config/config.schema';
-import { REDIS_URL, startApp, STRATEGY, TestApp, usesSessions, usesTokens } from './support/app';
+import { startApp, STRATEGY, TestApp, testRedis, usesSessions, usesTokens } from './support/app';
 import { ApiClient, cookiePair, findSetCookie, nestError, PASSWORD, sessionIdOf, setCookies } from './support/client';
 import { sleep } from './support/server-process';
 
@@ -32,10 +31,10 @@ function signedCookieValue(sessionId: string, secret: string): string {
 
 describe(`session cookies (${STRATEGY} mode)`, () => {
   let t: TestApp;
-  let redis: Redis;
+  let redis: ReturnType<typeof testRedis>;
   beforeAll(async () => {
     t = await startApp();
-    redis = new Redis(REDIS_URL);
+    redis = testRedis();
   });
   afterAll(async () => {
     redis.disconnect();

@@ -54,7 +54,7 @@ function sessionParts(config: AppConfig): MechanismParts {
       },
       SessionMiddleware,
       CsrfService,
-      { provide: SessionIndex, useClass: config.redisUrl ? RedisSessionIndex : MemorySessionIndex },
+      { provide: SessionIndex, useClass: config.redis ? RedisSessionIndex : MemorySessionIndex },
     ],
   };
 }
@@ -72,7 +72,7 @@ function tokenParts(config: AppConfig): MechanismParts {
       // Every 401 then says how to authenticate (RFC 6750 §3): HttpErrorsFilter sends it.
       { provide: BEARER_CHALLENGE, useValue: true },
       TokenService,
-      { provide: TokenStore, useClass: config.redisUrl ? RedisTokenStore : MemoryTokenStore },
+      { provide: TokenStore, useClass: config.redis ? RedisTokenStore : MemoryTokenStore },
     ],
   };
 }

@@ -107,7 +107,9 @@ describe('loadConfig', () => {
   });
 
   it('requires the URL of every store in use', () => {
-    expect(problemsOf({ SESSION_STORE: 'redis' })).toEqual(['REDIS_URL: is required when SESSION_STORE=redis']);
+    expect(problemsOf({ SESSION_STORE: 'redis' })).toEqual([
+      'REDIS_URL: is required when SESSION_STORE=redis (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS)',
+    ]);
     expect(problemsOf({ DATA_STORE: 'mongo' })).toEqual([
       'MONGODB_URI: is required when DATA_STORE or SESSION_STORE is mongo',
     ]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkRedisEnv, redisConfigOf, redisConfigured, redisEnvShape } from './redis.config';
 
 /**
  * The one schema for every variable of CONFIG.md. Raw environment strings go in;
@@ -48,12 +49,7 @@ const envSchema = z
     ),
     MONGODB_CONNECT_TIMEOUT: seconds(10),
     SESSION_STORE: z.enum(['redis', 'mongo', 'memory']).optional(),
-    REDIS_URL: optionalString.pipe(
-      z
-        .string()
-        .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-        .optional(),
-    ),
+    ...redisEnvShape,
     SESSION_SECRET: commaList.pipe(
       z.array(z.string().min(MIN_SECRET_LENGTH, `each secret must be at least ${MIN_SECRET_LENGTH} characters`)),
     ),
@@ -94,15 +90,16 @@ const envSchema = z
   .superRefine((env, ctx) => {
     const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
     const dataStore = env.DATA_STORE ?? (env.MONGODB_URI ? 'mongo' : 'memory');
-    const sessionStore = env.SESSION_STORE ?? (env.REDIS_URL ? 'redis' : 'memory');
+    const sessionStore = env.SESSION_STORE ?? (redisConfigured(env) ? 'redis' : 'memory');
     const production = env.NODE_ENV === 'production';
     const secure = env.COOKIE_SECURE ?? production;
 
     if ((dataStore === 'mongo' || sessionStore === 'mongo') && !env.MONGODB_URI) {
       problem('MONGODB_URI', 'is required when DATA_STORE or SESSION_STORE is mongo');
     }
-    if (sessionStore === 'redis' && !env.REDIS_URL) {
-      problem('REDIS_URL', 'is required when SESSION_STORE=redis');
+    checkRedisEnv(env, problem);
+    if (sessionStore === 'redis' && !redisConfigured(env)) {
+      problem('REDIS_URL', 'is required when SESSION_STORE=redis (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS)');
     }
     if (env.CORS_ORIGINS.includes('*')) {
       problem('CORS_ORIGINS', '"*" is refused: list the allowed origins (credentials are always allowed)');
@@ -160,8 +157,9 @@ const envSchema = z
       mongodbUri: env.MONGODB_URI,
       /** Seconds start-up waits for MongoDB before giving up with one line. */
       mongodbConnectTimeout: env.MONGODB_CONNECT_TIMEOUT,
-      sessionStore: env.SESSION_STORE ?? (env.REDIS_URL ? 'redis' : 'memory'),
-      redisUrl: env.REDIS_URL,
+      sessionStore: env.SESSION_STORE ?? (redisConfigured(env) ? 'redis' : 'memory'),
+      /** The Redis topology (one server, cluster, sentinel), or undefined: see redis.config.ts. */
+      redis: redisConfigOf(env),
       session: {
         /** The first signs, all verify: rotate by prepending a new secret. */
         secrets: env.SESSION_SECRET.length > 0 ? env.SESSION_SECRET : [DEV_SESSION_SECRET],

@@ -9,7 +9,7 @@ import { RedisHealthIndicator } from './redis.health';
 export class HealthModule {
   /** Checks exactly the stores this deployment uses. */
   static register(config: AppConfig): DynamicModule {
-    const usesRedis = Boolean(config.redisUrl);
+    const usesRedis = config.redis !== undefined;
     const usesMongo = config.dataStore === 'mongo' || config.sessionStore === 'mongo';
     return {
       module: HealthModule,
@@ -22,7 +22,7 @@ export class HealthModule {
           provide: HEALTH_CHECKS,
           useFactory: (redis?: RedisHealthIndicator, mongo?: MongoHealthIndicator) => {
             const checks: HealthIndicatorFunction[] = [];
-            if (redis) checks.push(() => redis.ping('redis'));
+            if (redis) checks.push(() => redis.check('redis'));
             if (mongo) checks.push(() => mongo.ping('mongo'));
             return checks;
           },

@@ -9,7 +9,9 @@ export const PRIVATE_REDIS = Symbol.for('nest-dual-auth.test.private-redis');
  * private-redis.ts) and hands its URL to every worker as REDIS_URL, whatever REDIS_URL was.
  */
 export default async function redisGlobalSetup(): Promise<void> {
+  const slot = globalThis as Record<symbol, RedisServer | undefined>;
+  if (slot[PRIVATE_REDIS]) return; // started already by another project's setup in this run
   const server = await startPrivateRedis();
-  (globalThis as Record<symbol, RedisServer | undefined>)[PRIVATE_REDIS] = server;
+  slot[PRIVATE_REDIS] = server;
   process.env.REDIS_URL = server.url;
 }
