@@ -41,7 +41,7 @@ interface OpenApiDocument {
 async function applicationRoutes(env: Record<string, string>): Promise<{ routes: string[]; swagger: number[] }> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
   // No REDIS_URL, MONGODB_URI: memory stores, as loadConfig chooses them.
-  expect([config.dataStore, config.sessionStore, config.redisUrl]).toEqual(['memory', 'memory', undefined]);
+  expect([config.dataStore, config.sessionStore, config.redis]).toEqual(['memory', 'memory', undefined]);
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
     .setLogger(silent)
     .compile();

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PASSWORD } from './support/api-client';
-import { contractRoutes } from './support/api-routes';
+import { contractRoutes } from '../support/routes';
 import { inBrowser } from './support/browser';
 import { Stack, startStack, STRATEGY } from './support/stack';
 import { SwaggerUi } from './support/swagger-ui';

@@ -1,4 +1,4 @@
-import type { AuthStrategy } from '../../../src/config/config.schema';
+import type { AuthStrategy } from '../../src/config/config.schema';
 
 interface ContractRoute {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -11,7 +11,10 @@ interface ContractRoute {
   isPublic?: true;
 }
 
-/** The routes table of ../shared/API.md (version 1), without /docs and /docs-json themselves. */
+/**
+ * The one table of the HTTP routes (docs/api.md), without /docs and /docs-json themselves: the
+ * OpenAPI spec (test/docs-health.e2e-spec.ts) and the browser suite's Swagger UI spec both read it.
+ */
 const CONTRACT: ContractRoute[] = [
   { method: 'POST', path: '/auth/register', isPublic: true },
   { method: 'POST', path: '/auth/login', isPublic: true },
