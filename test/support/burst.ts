@@ -29,7 +29,11 @@ export class Burst {
 
   static async open(app: NestExpressApplication, connections: number): Promise<Burst> {
     await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as AddressInfo;
+    const server = app.getHttpServer();
+    // Node closes a keep-alive connection idle for 5 s; a request sent on it just then meets a
+    // "socket hang up". The warm connections must outlive the pauses of a spec (and a busy machine).
+    server.keepAliveTimeout = 10 * 60_000;
+    const { port } = server.address() as AddressInfo;
     const burst = new Burst(port, new Agent({ keepAlive: true, maxSockets: connections }));
     await burst.warm(connections);
     return burst;
