@@ -47,7 +47,7 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig(process.env);
   const guard = new LetEveryoneIn();
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-    .overrideGuard(AuthenticatedGuard)
+    .overrideProvider(AuthenticatedGuard)
     .useValue(guard)
     .compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true, bodyParser: false });

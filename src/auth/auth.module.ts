@@ -109,7 +109,8 @@ export class AuthModule implements NestModule {
         ...parts.flatMap((part) => [part.mechanism, ...part.providers]),
         { provide: AUTH_MECHANISMS, useFactory: (...all: AuthMechanism[]) => all, inject: mechanisms },
         AuthenticatedGuard,
-        // useExisting, so that a testing module's overrideGuard(AuthenticatedGuard) reaches it.
+        // useExisting, so that a testing module's overrideProvider(AuthenticatedGuard) reaches it (overrideGuard
+        // replaces only guards bound with @UseGuards, not providers).
         { provide: APP_GUARD, useExisting: AuthenticatedGuard },
       ],
       exports: config.authStrategy === 'session' ? [] : [BEARER_CHALLENGE],
