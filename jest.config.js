@@ -28,7 +28,7 @@ const e2e = (strategy) => ({
 
 /**
  * The same e2e suites on a 3-master Redis Cluster that cluster-setup.ts starts on free ports
- * (`npm run test:cluster`; not part of `npm test` yet: see README, "Redis topologies").
+ * (`npm run test:cluster`, and part of `npm test`).
  */
 const e2eOnCluster = (strategy) => ({
   ...e2e(strategy),
@@ -40,7 +40,8 @@ const e2eOnCluster = (strategy) => ({
 
 /**
  * Failover under traffic on a master, a replica and three sentinels that the spec starts
- * (`npm run test:sentinel`), in `both` mode so that cookies and tokens go through it at once.
+ * (`npm run test:sentinel`, and part of `npm test`), in `both` mode so that cookies and tokens
+ * go through it at once.
  */
 const sentinel = {
   displayName: 'e2e:sentinel',
@@ -48,6 +49,7 @@ const sentinel = {
   rootDir: 'test',
   testRegex: '.*\\.sentinel-spec\\.ts$',
   transform: { '^.+\\.ts$': tsJest },
+  ...privateRedis,
   setupFiles: ['<rootDir>/support/strategy.both.ts'],
 };
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import request from 'supertest';
 import { redisKeys, SESSION_PREFIX } from '../src/redis/keys';
-import { REDIS_URL, startApp, STRATEGY, TestApp, usesSessions, usesTokens } from './support/app';
+import { startApp, STRATEGY, TestApp, testRedis, usesSessions, usesTokens } from './support/app';
 import { Burst, cookiesOf, Reply, statusCounts } from './support/burst';
 import { CREDENTIALS, PASSWORD, uniqueEmail, uniqueIp } from './support/client';
 import { decodeJwt } from './support/jwt';
@@ -29,9 +29,9 @@ function expectRetryAfter(replies: Reply[]): void {
 }
 
 describe(`auth state under concurrency (${STRATEGY} mode)`, () => {
-  let redis: Redis;
+  let redis: Redis | Cluster;
   beforeAll(() => {
-    redis = new Redis(REDIS_URL);
+    redis = testRedis();
   });
   afterAll(() => redis.quit());
 

@@ -1,10 +1,11 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, Optional, Provider, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import type Redis from 'ioredis';
 import type { AppConfig } from '../config/config.schema';
 import { MongoReadiness } from '../database/mongo-readiness';
+import type { RedisClient } from '../redis/redis.client';
 import { REDIS } from '../redis/redis.module';
+import { RedisWrites } from '../redis/redis-writes';
 import { UsersModule } from '../users/users.module';
 import { AUTH_MECHANISMS, AuthMechanism } from './auth-mechanism';
 import { AuthController } from './auth.controller';
@@ -46,9 +47,11 @@ function sessionParts(config: AppConfig): MechanismParts {
     providers: [
       {
         provide: SESSION_STORE,
-        useFactory: (redis?: Redis, mongo?: MongoReadiness) => createSessionStore(config, redis, mongo),
+        useFactory: (client?: RedisClient, writes?: RedisWrites, mongo?: MongoReadiness) =>
+          createSessionStore(config, { client, writes }, mongo),
         inject: [
           { token: REDIS, optional: true },
+          { token: RedisWrites, optional: true },
           { token: MongoReadiness, optional: true },
         ],
       },

@@ -37,4 +37,15 @@ describe('loadSessions', () => {
     jest.spyOn(store, 'get').mockImplementation((_sid, callback) => callback(new Error('down')));
     await expect(loadSessions(store, ['a'])).rejects.toThrow('down');
   });
+
+  it('classifies the failure: an unreachable store is an outage, anything else stays itself', async () => {
+    const store = new MemoryStore();
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    jest
+      .spyOn(store, 'get')
+      .mockImplementationOnce((_sid, callback) => callback(refused))
+      .mockImplementationOnce((_sid, callback) => callback(new TypeError('a bug')));
+    await expect(loadSessions(store, ['a'])).rejects.toMatchObject({ store: 'redis', cause: refused });
+    await expect(loadSessions(store, ['a'])).rejects.toThrow(TypeError);
+  });
 });

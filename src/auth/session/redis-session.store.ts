@@ -1,20 +1,27 @@
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
-import type Redis from 'ioredis';
 import { SESSION_PREFIX } from '../../redis/keys';
+import type { RedisClient } from '../../redis/redis.client';
+import type { RedisWrites } from '../../redis/redis-writes';
 import { createsRecord } from './session-data';
 import { createSessionSerializer } from './session-serializer';
 
 type Callback = (error?: unknown) => void;
 
 /**
- * connect-redis, with one rule added: only the login's write may create a session record.
- * Every later write (the keep-alive that moves the idle deadline) is `SET … XX`, so a request
- * still in flight on a session that was ended meanwhile cannot write it back: ending wins.
+ * connect-redis, with two rules added:
+ *
+ * - only the login's write may create a session record. Every later write (the keep-alive that
+ *   moves the idle deadline) is `SET … XX`, so a request still in flight on a session that was
+ *   ended meanwhile cannot write it back: ending wins;
+ * - the login's write and every ending (destroy) go through RedisWrites, so that with
+ *   REDIS_WRITE_REPLICAS a failover cannot undo a login or a logout the client was told about.
+ *   A lost keep-alive only moves the idle deadline back: it is not confirmed.
  */
 export class RedisSessionStore extends RedisStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
+    private readonly writes: RedisWrites,
     private readonly ttlOf: (session: SessionData) => number,
     serializer: ReturnType<typeof createSessionSerializer>,
   ) {
@@ -23,15 +30,27 @@ export class RedisSessionStore extends RedisStore {
   }
 
   override async set(sid: string, session: SessionData, done?: Callback): Promise<void> {
-    if (createsRecord(session)) {
-      await super.set(sid, session, done);
-      return;
-    }
-    try {
-      await this.redis.set(this.prefix + sid, this.serializer.stringify(session), 'EX', this.ttlOf(session), 'XX');
-      done?.();
-    } catch (error) {
-      done?.(error);
-    }
+    const key = this.prefix + sid;
+    const value = this.serializer.stringify(session);
+    const ttl = this.ttlOf(session);
+    await settle(done, () =>
+      createsRecord(session)
+        ? this.writes.commit((tx) => tx.set(key, value, 'EX', ttl))
+        : this.redis.set(key, value, 'EX', ttl, 'XX'),
+    );
+  }
+
+  override async destroy(sid: string, done?: Callback): Promise<void> {
+    await settle(done, () => this.writes.commit((tx) => tx.del(this.prefix + sid)));
+  }
+}
+
+/** Runs `write` and reports to express-session's callback, as connect-redis does. */
+async function settle(done: Callback | undefined, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+    done?.();
+  } catch (error) {
+    done?.(error);
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { redisKeys } from '../../redis/keys';
+import type { RedisClient } from '../../redis/redis.client';
+import { redisCall } from '../../redis/redis-errors';
 import { REDIS } from '../../redis/redis.module';
 
 /** What the index keeps of a cookie session: where it lives and how to describe it. */
@@ -26,27 +27,29 @@ const userKey = redisKeys.sessionIndex;
 
 @Injectable()
 export class RedisSessionIndex extends SessionIndex {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {
     super();
   }
 
   async add(userId: string, handle: string, entry: IndexedSession, ttlSeconds: number): Promise<void> {
     // The index lives as long as the longest session it can hold.
-    await this.redis
-      .multi()
-      .hset(userKey(userId), handle, JSON.stringify(entry))
-      .expire(userKey(userId), ttlSeconds, 'GT')
-      .expire(userKey(userId), ttlSeconds, 'NX')
-      .exec();
+    await redisCall(() =>
+      this.redis
+        .multi()
+        .hset(userKey(userId), handle, JSON.stringify(entry))
+        .expire(userKey(userId), ttlSeconds, 'GT')
+        .expire(userKey(userId), ttlSeconds, 'NX')
+        .exec(),
+    );
   }
 
   async list(userId: string): Promise<Map<string, IndexedSession>> {
-    const raw = await this.redis.hgetall(userKey(userId));
+    const raw = await redisCall(() => this.redis.hgetall(userKey(userId)));
     return new Map(Object.entries(raw).map(([handle, json]) => [handle, JSON.parse(json) as IndexedSession]));
   }
 
   async remove(userId: string, handles: string[]): Promise<void> {
-    if (handles.length > 0) await this.redis.hdel(userKey(userId), ...handles);
+    if (handles.length > 0) await redisCall(() => this.redis.hdel(userKey(userId), ...handles));
   }
 }
 

@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { SessionData, Store } from 'express-session';
-import type Redis from 'ioredis';
 import type { AppConfig } from '../../config/config.schema';
 import type { MongoReadiness } from '../../database/mongo-readiness';
+import type { RedisClient } from '../../redis/redis.client';
+import type { RedisWrites } from '../../redis/redis-writes';
 import { MemorySessionStore } from './memory-session.store';
 import { MongoSessionStore } from './mongo-session.store';
 import { RedisSessionStore } from './redis-session.store';
@@ -10,15 +11,21 @@ import { baseCookieOptions } from './session-cookie';
 import { sessionTtlSeconds } from './session-data';
 import { createSessionSerializer } from './session-serializer';
 
+/** What a Redis session store is built from: the shared client and its confirmed writes. */
+export interface SessionRedis {
+  client?: RedisClient;
+  writes?: RedisWrites;
+}
+
 /** The express-session store named by SESSION_STORE. */
-export function createSessionStore(config: AppConfig, redis?: Redis, mongo?: MongoReadiness): Store {
+export function createSessionStore(config: AppConfig, redis: SessionRedis, mongo?: MongoReadiness): Store {
   const { idleTtl, absoluteTtl } = config.session;
   const ttl = (sess: SessionData) => sessionTtlSeconds(sess, idleTtl, absoluteTtl);
 
   switch (config.sessionStore) {
     case 'redis':
-      if (!redis) throw new Error('SESSION_STORE=redis needs a Redis client');
-      return new RedisSessionStore(redis, ttl, createSessionSerializer(baseCookieOptions(config.cookie), idleTtl));
+      if (!redis.client || !redis.writes) throw new Error('SESSION_STORE=redis needs a Redis client');
+      return new RedisSessionStore(redis.client, redis.writes, ttl, createSessionSerializer(baseCookieOptions(config.cookie), idleTtl));
     case 'mongo': {
       if (!mongo) throw new Error('SESSION_STORE=mongo needs a MongoDB connection');
       const store = new MongoSessionStore({

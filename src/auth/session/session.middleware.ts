@@ -1,16 +1,17 @@
-import { Inject, Injectable, NestMiddleware, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session, { Store } from 'express-session';
 import type { AppConfig } from '../../config/config.schema';
 import { baseCookieOptions } from './session-cookie';
 import './session-data';
+import { asSessionStoreError } from './store-call';
 
 export const SESSION_STORE = Symbol('SESSION_STORE');
 
 /**
  * express-session as a Nest middleware, so that a failure of the store reaches Nest's
- * exception filters as a 503 rather than Express's default HTML error page.
+ * exception filters, classified (an outage: 503), rather than Express's default HTML error page.
  */
 @Injectable()
 export class SessionMiddleware implements NestMiddleware {
@@ -32,10 +33,10 @@ export class SessionMiddleware implements NestMiddleware {
   }
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const failed = await new Promise<boolean>((resolve) => {
-      void this.session(req, res, (error?: unknown) => resolve(Boolean(error)));
+    const error = await new Promise<unknown>((resolve) => {
+      void this.session(req, res, resolve);
     });
-    if (failed) throw new ServiceUnavailableException('Session store is unavailable');
+    if (error) throw asSessionStoreError(error);
     next();
   }
 }

@@ -1,8 +1,17 @@
-import { ServiceUnavailableException } from '@nestjs/common';
+import { asStoreError } from '../../database/mongo-errors';
+import { toRedisError } from '../../redis/redis-errors';
 
-/** Runs a callback-style session store operation; a store failure is an outage (503). */
+/**
+ * A session store's failure, classified as the adapters classify theirs: an outage of Redis
+ * or MongoDB becomes a StoreUnavailableError (503); anything else stays what it is (a bug: 500).
+ */
+export function asSessionStoreError(error: unknown): unknown {
+  return asStoreError(toRedisError(error));
+}
+
+/** Runs a callback-style session store operation; its failure is classified (asSessionStoreError). */
 export function storeCall(operation: (done: (error?: unknown) => void) => unknown): Promise<void> {
   return new Promise((resolve, reject) => {
-    operation((error) => (error ? reject(new ServiceUnavailableException('Session store is unavailable')) : resolve()));
+    operation((error) => (error ? reject(asSessionStoreError(error)) : resolve()));
   });
 }

@@ -1,9 +1,10 @@
-import type Redis from 'ioredis';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { RetryLaterException } from '../../common/retry-later.exception';
+import type { RedisClient } from '../../redis/redis.client';
+import { redisCall, toRedisError } from '../../redis/redis-errors';
 
 /** `points` per `duration` seconds and key, in Redis when there is one (shared by every instance). */
-export function createLimiter(redis: Redis | undefined, keyPrefix: string, points: number, duration: number) {
+export function createLimiter(redis: RedisClient | undefined, keyPrefix: string, points: number, duration: number) {
   return redis
     ? new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration, rejectIfRedisNotReady: true })
     : new RateLimiterMemory({ keyPrefix, points, duration });
@@ -20,23 +21,21 @@ export interface Counted {
  * many requests arrive together, no more than the limit get past. When any counter is spent
  * the points taken from the others are given back (the refused request is not counted where
  * it was allowed) and the caller gets 429 with the longest Retry-After. A store failure
- * propagates (503): limits fail closed.
+ * propagates, classified (an outage: 503): limits fail closed.
  */
 export async function consumeAll(counters: Counted[], message: string): Promise<void> {
   const results = await Promise.allSettled(counters.map(({ limiter, key }) => limiter.consume(key)));
   const refusals = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
   if (refusals.length === 0) return;
-  await Promise.all(
-    counters.flatMap(({ limiter, key }, i) => (results[i].status === 'fulfilled' ? [limiter.reward(key)] : [])),
-  );
-  // Anything but a RateLimiterRes is the store failing (an Error): it propagates as it is.
+  await giveBack(counters.filter((_, i) => results[i].status === 'fulfilled'));
+  // Anything but a RateLimiterRes is the store failing (an Error).
   const failure = refusals.find((reason): reason is Error => !(reason instanceof RateLimiterRes));
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) throw toRedisError(failure);
   const waitMs = Math.max(...(refusals as RateLimiterRes[]).map((res) => res.msBeforeNext));
   throw new RetryLaterException(429, message, Math.max(1, Math.ceil(waitMs / 1000)));
 }
 
 /** Gives back the point consumeAll took from each counter. */
 export async function giveBack(counters: Counted[]): Promise<void> {
-  await Promise.all(counters.map(({ limiter, key }) => limiter.reward(key)));
+  await redisCall(() => Promise.all(counters.map(({ limiter, key }) => limiter.reward(key))));
 }

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type Redis from 'ioredis';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AppConfig } from '../../config/config.schema';
 import { limiterPrefixes } from '../../redis/keys';
 import { REDIS } from '../../redis/redis.module';
 import { consumeAll, Counted, createLimiter, giveBack } from './limiter';
+import type { RedisClient } from '../../redis/redis.client';
 
 /**
  * Password guesses per email (LOGIN_MAX_ATTEMPTS) and per client IP (LOGIN_MAX_ATTEMPTS_PER_IP)
@@ -19,7 +19,7 @@ export class LoginThrottle {
   private readonly byEmail: RateLimiterAbstract;
   private readonly byIp: RateLimiterAbstract;
 
-  constructor(config: ConfigService<AppConfig, true>, @Optional() @Inject(REDIS) redis?: Redis) {
+  constructor(config: ConfigService<AppConfig, true>, @Optional() @Inject(REDIS) redis?: RedisClient) {
     const { maxAttempts, maxAttemptsPerIp, window } = config.get('login', { infer: true });
     this.byEmail = createLimiter(redis, limiterPrefixes.loginEmail, maxAttempts, window);
     this.byIp = createLimiter(redis, limiterPrefixes.loginIp, maxAttemptsPerIp, window);

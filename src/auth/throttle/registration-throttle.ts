@@ -1,11 +1,11 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type Redis from 'ioredis';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AppConfig } from '../../config/config.schema';
 import { limiterPrefixes } from '../../redis/keys';
 import { REDIS } from '../../redis/redis.module';
 import { consumeAll, createLimiter } from './limiter';
+import type { RedisClient } from '../../redis/redis.client';
 
 /**
  * Registrations per client IP (REGISTER_MAX_PER_IP in REGISTER_WINDOW), counted before the
@@ -15,7 +15,7 @@ import { consumeAll, createLimiter } from './limiter';
 export class RegistrationThrottle {
   private readonly byIp: RateLimiterAbstract;
 
-  constructor(config: ConfigService<AppConfig, true>, @Optional() @Inject(REDIS) redis?: Redis) {
+  constructor(config: ConfigService<AppConfig, true>, @Optional() @Inject(REDIS) redis?: RedisClient) {
     const { maxPerIp, window } = config.get('register', { infer: true });
     this.byIp = createLimiter(redis, limiterPrefixes.registerIp, maxPerIp, window);
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { testRedisUrl } from '../../../test/support/private-redis';
 import { redisKeys } from '../../redis/keys';
+import { RedisWrites } from '../../redis/redis-writes';
 import { MemoryTokenStore } from './memory-token.store';
 import { RedisTokenStore } from './redis-token.store';
 import { FamilyMeta, FamilyRef, TokenStore } from './token.store';
@@ -91,12 +92,13 @@ contract('memory', () => new MemoryTokenStore());
 
 describe('with Redis', () => {
   const redis = new Redis(testRedisUrl());
+  const redisStore = () => new RedisTokenStore(redis, new RedisWrites(redis, 0, 1000));
   afterAll(() => redis.quit());
-  contract('redis', () => new RedisTokenStore(redis));
+  contract('redis', redisStore);
 
   it('stores only what it was given: hashes, never tokens, with a TTL, in one hash slot per user', async () => {
     const family = newFamily();
-    await new RedisTokenStore(redis).createFamily(
+    await redisStore().createFamily(
       family,
       'hash-of-token',
       { createdAt: 1, lastSeenAt: 1, userAgent: 'ua', ip: 'ip' },
@@ -118,7 +120,7 @@ describe('with Redis', () => {
   });
 
   it("keeps the user's index alive at least as long as any family in it, however the TTLs go", async () => {
-    const store = new RedisTokenStore(redis);
+    const store = redisStore();
     const userId = randomUUID();
     const index = redisKeys.refreshFamilies(userId);
     const long = newFamily(userId);
@@ -134,7 +136,7 @@ describe('with Redis', () => {
   });
 
   it('puts a live family back in an index that lost it, when the family rotates', async () => {
-    const store = new RedisTokenStore(redis);
+    const store = redisStore();
     const family = newFamily();
     await store.createFamily(family, 'h', meta(), 600);
     await redis.del(redisKeys.refreshFamilies(family.userId)); // as an index written before this rule would have expired
