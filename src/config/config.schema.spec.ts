@@ -1,4 +1,5 @@
-import { ConfigError, configWarnings, DEV_JWT_SECRET, DEV_SESSION_SECRET, loadConfig } from './config.schema';
+import { problemsOf } from '../../test/support/config-problems';
+import { configWarnings, DEV_JWT_SECRET, DEV_SESSION_SECRET, loadConfig } from './config.schema';
 
 const STRONG = 'a-production-secret-that-is-long-enough-0123456789';
 const PRODUCTION_OK = {
@@ -8,16 +9,6 @@ const PRODUCTION_OK = {
   SESSION_SECRET: STRONG,
   JWT_SECRET: `another-${STRONG}`,
 };
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected the configuration to be refused');
-}
 
 describe('loadConfig', () => {
   it('applies the defaults of CONFIG.md to an empty environment', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commaList, integer, optionalString } from './env-fields';
 import { checkRedisEnv, redisConfigOf, redisConfigured, redisEnvShape } from './redis.config';
 
 /**
@@ -14,24 +15,7 @@ const MIN_SECRET_LENGTH = 32;
 /** Production refuses secrets with fewer distinct characters ("aaaa…", "abababab…"). */
 const MIN_DISTINCT_SECRET_CHARACTERS = 16;
 
-const optionalString = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
-
-const integer = () => z.coerce.number({ error: 'must be an integer' }).int('must be an integer');
 const seconds = (fallback: number) => integer().positive('must be a positive number of seconds').default(fallback);
-
-const commaList = z
-  .string()
-  .default('')
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== ''),
-  );
 
 const envSchema = z
   .object({

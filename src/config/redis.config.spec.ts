@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from './config.schema';
+import { problemsOf } from '../../test/support/config-problems';
+import { loadConfig } from './config.schema';
 
 const STRONG = 'a-production-secret-that-is-long-enough-0123456789';
 const PRODUCTION = {
@@ -8,16 +9,6 @@ const PRODUCTION = {
   JWT_SECRET: `${STRONG}-jwt`,
 };
 const SENTINEL = { REDIS_SENTINELS: 'sentinel-a:26379,sentinel-b:26379', REDIS_SENTINEL_MASTER: 'mymaster' };
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected the configuration to be refused');
-}
 
 describe('Redis configuration', () => {
   describe('the three topologies', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commaList, integer, optionalString } from './env-fields';
 
 /**
  * The Redis part of the configuration: which topology (one server, a cluster, or a master
@@ -32,23 +33,6 @@ export type RedisConfig = RedisTopology & {
   /** How long, in milliseconds, such a write waits for them. */
   writeTimeout: number;
 };
-
-// The same small helpers as config.schema.ts, local so that this module imports nothing from it.
-const optionalString = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
-const commaList = z
-  .string()
-  .default('')
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== ''),
-  );
-const integer = () => z.coerce.number({ error: 'must be an integer' }).int('must be an integer');
 
 export const redisEnvShape = {
   REDIS_URL: optionalString.pipe(

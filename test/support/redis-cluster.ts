@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
-import { RedisProcess } from './redis-process';
+import type Redis from 'ioredis';
+import { onServer, RedisProcess } from './redis-process';
 import { TestCertificates, tlsServerArgs } from './tls-certificates';
 import { freePort, sleep } from './server-process';
 
@@ -99,27 +99,10 @@ export class RedisCluster {
   }
 
   /** A plain (non-cluster) connection to one node, for the test to look at it. */
-  connectTo(port: number): Redis {
-    return new Redis({
-      port,
-      host: '127.0.0.1',
-      password: this.password,
-      tls: this.tls ? { ca: readFileSync(this.tls.ca) } : undefined,
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-  }
-
   /** Runs `command` on one node and closes the connection. */
-  async onNode<T>(port: number, command: (redis: Redis) => Promise<T>): Promise<T> {
-    const redis = this.connectTo(port);
-    try {
-      await redis.connect();
-      return await command(redis);
-    } finally {
-      redis.disconnect();
-    }
+  onNode<T>(port: number, command: (redis: Redis) => Promise<T>): Promise<T> {
+    const tls = this.tls ? { ca: readFileSync(this.tls.ca) } : undefined;
+    return onServer(port, { password: this.password, tls }, command);
   }
 
   async stop(): Promise<void> {

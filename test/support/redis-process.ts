@@ -3,11 +3,37 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { connect as connectTls } from 'node:tls';
+import Redis, { RedisOptions } from 'ioredis';
 import { sleep } from './server-process';
 
 /** Every redis-server this process started and has not stopped: killed if it exits without a teardown. */
 const running = new Set<ChildProcess>();
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
+/**
+ * Runs `command` on a fresh connection to the server on 127.0.0.1:`port` (no retries, no
+ * reconnection: a test looking at one server must see it fail) and closes the connection.
+ */
+export async function onServer<T>(
+  port: number,
+  options: Pick<RedisOptions, 'password' | 'tls'>,
+  command: (redis: Redis) => Promise<T>,
+): Promise<T> {
+  const redis = new Redis({
+    ...options,
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  try {
+    await redis.connect();
+    return await command(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
 
 /**
  * Arguments of a plain throw-away server: loopback only, no persistence; a replica loads its full

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { freePorts } from './redis-cluster';
-import { RedisProcess } from './redis-process';
+import { onServer, RedisProcess } from './redis-process';
 import { sleep } from './server-process';
 
 export interface RedisSentinelOptions {
@@ -145,21 +145,8 @@ export class RedisSentinelSet {
   }
 
   /** A plain connection to one data node (with the password), for the test to look at it. */
-  async onNode<T>(port: number, command: (redis: Redis) => Promise<T>): Promise<T> {
-    const redis = new Redis({
-      port,
-      host: '127.0.0.1',
-      password: this.options.password,
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    try {
-      await redis.connect();
-      return await command(redis);
-    } finally {
-      redis.disconnect();
-    }
+  onNode<T>(port: number, command: (redis: Redis) => Promise<T>): Promise<T> {
+    return onServer(port, { password: this.options.password }, command);
   }
 
   async stop(): Promise<void> {
@@ -208,21 +195,8 @@ export class RedisSentinelSet {
     });
   }
 
-  private async onSentinel<T>(port: number, command: (redis: Redis) => Promise<T>): Promise<T> {
-    const redis = new Redis({
-      port,
-      host: '127.0.0.1',
-      password: this.options.sentinelPassword,
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    try {
-      await redis.connect();
-      return await command(redis);
-    } finally {
-      redis.disconnect();
-    }
+  private onSentinel<T>(port: number, command: (redis: Redis) => Promise<T>): Promise<T> {
+    return onServer(port, { password: this.options.sentinelPassword }, command);
   }
 
   private async waitFor(what: string, check: () => Promise<boolean>): Promise<void> {

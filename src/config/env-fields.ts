@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/**
+ * Field types shared by the configuration schemas (config.schema.ts, redis.config.ts): how
+ * an environment string becomes a typed value, and the message when it cannot.
+ */
+
+/** Trimmed; empty means unset. */
+export const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+/** A comma-separated list, items trimmed, empty items dropped; unset is []. */
+export const commaList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  );
+
+export const integer = () => z.coerce.number({ error: 'must be an integer' }).int('must be an integer');
