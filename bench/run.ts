@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,6 +15,7 @@ import Redis from 'ioredis';
 import { ARGON2_OPTIONS } from '../src/auth/password-hasher';
 import { call, createPost, Credential, login, LoggedIn, register } from './lib/api';
 import { compileBenchServers } from './lib/compile';
+import { summarizeCpuProfile } from './lib/cpu-profile';
 import { drive, LoadResult } from './lib/load';
 import { answers200, Child, cpuSeconds, freePort, sleep, startRedis } from './lib/processes';
 import { logInToRecipe, REFUSED_STATUS } from './lib/recipe-api';
@@ -35,6 +36,8 @@ const PASSWORD = 'correct horse battery staple';
 const NEAR = { lng: 2.2874, lat: 48.8616 };
 /** The post id the outside references are asked for: any id will do, they answer every one. */
 const ANY_POST_ID = randomBytes(12).toString('hex');
+/** The variant profiled under `node --cpu-prof` after the rounds (issue 13: one mode is enough). */
+const PROFILED = 'jwt-none';
 
 interface VariantSpec {
   name: string;
@@ -130,6 +133,8 @@ async function main(): Promise<number> {
     const growthVariants = [byName(variants, 'reference'), byName(variants, 'session')];
     const growth = await rounds(growthVariants, SETTINGS.growthRounds, `${SESSIONS_MANY} sessions`, store.redis);
 
+    const profile = await profileOne(byName(VARIANTS, PROFILED), join(scratch, 'profile'), start, store.redis);
+
     const summary = summarize(variants, measured);
     const growthSummary = summarize(growthVariants, growth);
     const report: Report = {
@@ -150,6 +155,7 @@ async function main(): Promise<number> {
         ratioAtMany: byName(growthSummary, 'session').ratios.reference!.median,
         variants: growthSummary,
       },
+      profile,
     };
     report.durationSeconds = Math.round((Date.now() - started) / 1000);
     const problems = writeReport(report, ROOT);
@@ -356,6 +362,36 @@ function summarize(variants: Variant[], results: Map<string, LoadResult[]>): Var
     }
   }
   return reports;
+}
+
+/**
+ * A separate copy of `spec` under `node --cpu-prof`, seeded and warmed up like the measured ones,
+ * then one load run; the self time of what it ran during that run (not its start-up).
+ */
+async function profileOne(
+  spec: VariantSpec,
+  dir: string,
+  start: (spec: VariantSpec, nodeFlags: string[]) => Promise<Variant>,
+  redis: Redis,
+): Promise<Report['profile']> {
+  mkdirSync(dir, { recursive: true });
+  const variant = await start({ ...spec, name: `${spec.name} (profiled)` }, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  await seed(variant);
+  await load(variant, SETTINGS.warmupSeconds, redis);
+  const microseconds = () => Number(process.hrtime.bigint() / 1000n); // the profile's clock
+  const from = microseconds();
+  const result = await load(variant, SETTINGS.seconds, redis);
+  const to = microseconds();
+  log(`==> ${variant.name}: ${result.rps.toFixed(0)} req/s; stopping it to write the profile`);
+  // The service exits 0 on SIGTERM once drained, and Node writes the profile on the way out.
+  await variant.server.stop(30_000);
+  return {
+    variant: spec.name,
+    seconds: SETTINGS.seconds,
+    connections: SETTINGS.connections,
+    load: result,
+    summary: summarizeCpuProfile(dir, { from, to }, ROOT),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ProfileSummary } from './cpu-profile';
 import type { LoadResult } from './load';
 
 /** The variants every other is divided by: the service without its guard, and bare NestJS (issue 13). */
@@ -78,6 +79,14 @@ export interface Report {
     ratioAtMany: number;
     variants: VariantReport[];
   };
+  /** Where one variant's CPU goes: a separate copy of it under `node --cpu-prof`, one load run. */
+  profile: {
+    variant: string;
+    seconds: number;
+    connections: number;
+    load: LoadResult;
+    summary: ProfileSummary;
+  };
 }
 
 export const SESSION_BYTES_TARGET = 300;
@@ -111,6 +120,7 @@ export function writeReport(report: Report, root: string): string[] {
   const problems = [
     ...report.variants.map((variant) => ({ ...variant, label: variant.name })),
     ...report.growth.variants.map((variant) => ({ ...variant, label: variant.name + growthLabel })),
+    { ...report.profile.load, label: `${report.profile.variant} (profiled)` },
   ]
     .filter((variant) => variant.non2xx + variant.errors > 0)
     .map(
@@ -252,6 +262,7 @@ function toMarkdown(report: Report, problems: string[]): string {
     `Throughput at ${int(growth.many)} vs ${int(growth.few)}: **${ratio(growthRatio)}** ` +
       `(target ≥ ${ratio(GROWTH_TARGET)}: ${verdict(growthRatio, GROWTH_TARGET)}).`,
   );
+  lines.push('', ...profileSection(report.profile));
   return `${lines.join('\n')}\n`;
 }
 
@@ -265,4 +276,36 @@ function ratioCells(variant: VariantReport, yardstick: Yardstick): string[] {
       verdict(r.median, r.target.atLeast)
     : '';
   return [ratio(r.median), r.perRound.map(ratio).join(' '), target];
+}
+
+function profileSection({ variant, seconds, connections, load, summary }: Report['profile']): string[] {
+  const share = (value: number) => `${((value / summary.busyMs) * 100).toFixed(1)} %`;
+  const lines = [
+    `## Where \`${variant}\`'s CPU goes: a profile`,
+    '',
+    `A separate copy of \`${variant}\` under \`node --cpu-prof\`, seeded and warmed up like the others, then ` +
+      `one ${seconds} s run of the same load (${connections} connections, ${int(load.rps)} req/s, slowed a little ` +
+      `by the sampling). ` +
+      (summary.windowed
+        ? 'Only the samples taken during that run are counted'
+        : '**No sample fell in the run (the clocks disagreed), so the whole process life is counted, start-up ' +
+          'included**') +
+      `: ${int(summary.busyMs)} ms on the main thread, and ${int(summary.idleMs)} ms idle. The top ` +
+      `${summary.functions.length} functions by self time (a function's time on every call path added up; ` +
+      "`(garbage collector)` and `(program)` are V8's own work):",
+    '',
+    '| self time | share | function | where |',
+    '| --: | --: | --- | --- |',
+    ...summary.functions.map(
+      (f) => `| ${int(f.selfMs)} ms | ${share(f.selfMs)} | \`${f.name}\` | ${f.where ? `\`${f.where}\`` : ''} |`,
+    ),
+    '',
+    "Self time by origin (a package, the service's `dist/`, Node.js's `node:` modules, V8 and native code in " +
+      'parentheses): ' +
+      summary.packages
+        .map((p) => `${p.name.startsWith('(') ? p.name : `\`${p.name}\``} ${share(p.selfMs)}`)
+        .join(', ') +
+      '.',
+  ];
+  return lines;
 }
