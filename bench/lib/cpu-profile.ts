@@ -20,7 +20,7 @@ export interface ProfileSummary {
   /** Functions by self time, each function's nodes on every call path added up; busiest first. */
   functions: { name: string; where: string; selfMs: number }[];
   /** The same self time by origin (see originOf), busiest first. */
-  packages: { name: string; selfMs: number }[];
+  origins: { name: string; selfMs: number }[];
 }
 
 /**
@@ -46,7 +46,7 @@ export function summarizeCpuProfile(
   const windowed = inWindow.some(Boolean);
 
   const byFunction = new Map<string, { name: string; where: string; selfMs: number }>();
-  const byPackage = new Map<string, number>();
+  const byOrigin = new Map<string, number>();
   let idleMs = 0;
   for (let i = 0; i + 1 < profile.samples.length; i++) {
     if (windowed && !inWindow[i]) continue;
@@ -64,7 +64,7 @@ export function summarizeCpuProfile(
     entry.selfMs += ms;
     byFunction.set(key, entry);
     const origin = originOf(file, name, root);
-    byPackage.set(origin, (byPackage.get(origin) ?? 0) + ms);
+    byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + ms);
   }
   const functions = [...byFunction.values()].sort((a, b) => b.selfMs - a.selfMs);
   return {
@@ -72,7 +72,7 @@ export function summarizeCpuProfile(
     idleMs,
     windowed,
     functions: functions.slice(0, count),
-    packages: [...byPackage]
+    origins: [...byOrigin]
       .map(([name, selfMs]) => ({ name, selfMs }))
       .sort((a, b) => b.selfMs - a.selfMs)
       .slice(0, count),

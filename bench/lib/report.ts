@@ -280,7 +280,7 @@ function ratioCells(variant: VariantReport, yardstick: Yardstick): string[] {
 
 function profileSection({ variant, seconds, connections, load, summary }: Report['profile']): string[] {
   const share = (value: number) => `${((value / summary.busyMs) * 100).toFixed(1)} %`;
-  const lines = [
+  return [
     `## Where \`${variant}\`'s CPU goes: a profile`,
     '',
     `A separate copy of \`${variant}\` under \`node --cpu-prof\`, seeded and warmed up like the others, then ` +
@@ -302,10 +302,7 @@ function profileSection({ variant, seconds, connections, load, summary }: Report
     '',
     "Self time by origin (a package, the service's `dist/`, Node.js's `node:` modules, V8 and native code in " +
       'parentheses): ' +
-      summary.packages
-        .map((p) => `${p.name.startsWith('(') ? p.name : `\`${p.name}\``} ${share(p.selfMs)}`)
-        .join(', ') +
+      summary.origins.map((p) => `${p.name.startsWith('(') ? p.name : `\`${p.name}\``} ${share(p.selfMs)}`).join(', ') +
       '.',
   ];
-  return lines;
 }

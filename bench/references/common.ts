@@ -16,7 +16,7 @@ export const RECIPE_USER = { id: 1, username: 'bench', password: 'bench-password
 const ME = { id: '665f1c2b9d3e4a0087654321', email: 'bench@bench.local', name: 'Bench' };
 
 /** A post the size and shape of the service's (API.md's Post). */
-const post = (id: string) => ({
+const postBody = (id: string) => ({
   id,
   userId: ME.id,
   text: 'Hello from the benchmark',
@@ -36,12 +36,12 @@ export function measuredRoutes(guard?: Type<CanActivate>): Type<unknown> {
     // Declared before 'posts/:id', so that "near" is never taken for an id.
     @Get('posts/near')
     near(): unknown[] {
-      return [{ ...post('665f1c2b9d3e4a0012345678'), distance: 12.5 }];
+      return [{ ...postBody('665f1c2b9d3e4a0012345678'), distance: 12.5 }];
     }
 
     @Get('posts/:id')
     post(@Param('id') id: string): unknown {
-      return post(id);
+      return postBody(id);
     }
 
     @Get('auth/me')
