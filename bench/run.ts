@@ -1,23 +1,26 @@
 /**
- * npm run bench [-- --quick]: what each AUTH_STRATEGY costs, measured side by side.
+ * npm run bench [-- --quick]: what each AUTH_STRATEGY costs, measured side by side with the
+ * service without its guard, a bare NestJS app and the NestJS docs' recipes (bench/references/).
  * The method is in bench/README.md. Every server runs in a child process of its own, on a
  * free loopback port; autocannon runs here. Exits 1 if any variant errs or answers non-2xx.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as argon2 from 'argon2';
 import Redis from 'ioredis';
-import ts from 'typescript';
 import { ARGON2_OPTIONS } from '../src/auth/password-hasher';
 import { call, createPost, Credential, login, LoggedIn, register } from './lib/api';
+import { compileBenchServers } from './lib/compile';
+import { summarizeCpuProfile } from './lib/cpu-profile';
 import { drive, LoadResult } from './lib/load';
 import { answers200, Child, cpuSeconds, freePort, sleep, startRedis } from './lib/processes';
+import { logInToRecipe, REFUSED_STATUS } from './lib/recipe-api';
 import { allKeys, RecordTemplate, redisCpuSeconds, unlinkAll, usedMemory } from './lib/redis-records';
-import { median, Report, VariantReport, writeReport } from './lib/report';
+import { median, Ratio, Report, VariantReport, writeReport, Yardstick } from './lib/report';
 
 const ROOT = resolve(__dirname, '..');
 const QUICK = process.argv.includes('--quick');
@@ -31,31 +34,68 @@ const SESSIONS_MANY = 100_000;
 const DEFAULT_BENCH_DB = 15;
 const PASSWORD = 'correct horse battery staple';
 const NEAR = { lng: 2.2874, lat: 48.8616 };
+/** The post id the outside references are asked for: any id will do, they answer every one. */
+const ANY_POST_ID = randomBytes(12).toString('hex');
+/** The variant profiled under `node --cpu-prof` after the rounds (issue 13: one mode is enough). */
+const PROFILED = 'jwt-none';
 
-interface Variant {
+interface VariantSpec {
   name: string;
+  /** One of the bench's own servers (a path under bench/) to run instead of the service's dist/main.js. */
+  script?: string;
+  /** Whose API seeds it: the service's (API.md), or the outside references' (lib/recipe-api.ts). */
+  api: 'service' | 'recipe';
   credential: Credential;
+  /** The service's configuration (the outside references read only PORT and REDIS_URL). */
   env: Record<string, string>;
-  target?: number;
+  /** The median ratio to each yardstick must reach a number, or the named variant's own ratio to it. */
+  targets?: Partial<Record<Yardstick, number | string>>;
+}
+
+interface Variant extends VariantSpec {
   url: string;
   server: Child;
   caller: LoggedIn;
-  /** The benchmark user's email (none for the reference, whose guard lets everyone in). */
+  /** The benchmark user's email (none for the reference and the outside references). */
   email?: string;
   paths: string[];
 }
 
-const VARIANTS: Pick<Variant, 'name' | 'credential' | 'env' | 'target'>[] = [
-  // No guard at all, and no session middleware: what the routes cost without authentication.
-  { name: 'reference', credential: 'none', env: { AUTH_STRATEGY: 'jwt', JWT_REVOCATION: 'none' } },
-  { name: 'session', credential: 'cookie', env: { AUTH_STRATEGY: 'session', SESSION_STORE: 'redis' }, target: 0.55 },
+/** In the order of every round: each of ours right after what it is compared with. */
+const VARIANTS: VariantSpec[] = [
+  // Bare NestJS: the measured routes, nothing else (issue 13).
+  { name: 'bare', script: 'references/bare.ts', api: 'recipe', credential: 'none', env: {} },
+  // The service with no guard at all, and no session middleware: what the routes cost without authentication.
+  {
+    name: 'reference',
+    script: 'reference-server.ts',
+    api: 'service',
+    credential: 'none',
+    env: { AUTH_STRATEGY: 'jwt', JWT_REVOCATION: 'none' },
+  },
+  { name: 'docs-session', script: 'references/docs-session.ts', api: 'recipe', credential: 'cookie', env: {} },
+  {
+    name: 'session',
+    api: 'service',
+    credential: 'cookie',
+    env: { AUTH_STRATEGY: 'session', SESSION_STORE: 'redis' },
+    targets: { reference: 0.55, bare: 'docs-session' },
+  },
+  { name: 'docs-jwt', script: 'references/docs-jwt.ts', api: 'recipe', credential: 'bearer', env: {} },
   {
     name: 'jwt-denylist',
+    api: 'service',
     credential: 'bearer',
     env: { AUTH_STRATEGY: 'jwt', JWT_REVOCATION: 'denylist' },
-    target: 0.75,
+    targets: { reference: 0.75, bare: 0.45 },
   },
-  { name: 'jwt-none', credential: 'bearer', env: { AUTH_STRATEGY: 'jwt', JWT_REVOCATION: 'none' }, target: 0.85 },
+  {
+    name: 'jwt-none',
+    api: 'service',
+    credential: 'bearer',
+    env: { AUTH_STRATEGY: 'jwt', JWT_REVOCATION: 'none' },
+    targets: { reference: 0.85, bare: 0.5 },
+  },
 ];
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -73,7 +113,10 @@ async function main(): Promise<number> {
     const redisStore = await openStore(scratch);
     store = redisStore;
     log(`==> Redis: ${store.description}`);
-    const variants = await Promise.all(VARIANTS.map((spec) => startVariant(spec, redisStore.url, scratch, children)));
+    const compiled = compileBenchServers(join(ROOT, 'bench'), join(scratch, 'servers'));
+    const start = (spec: VariantSpec, nodeFlags: string[] = []) =>
+      startVariant(spec, redisStore.url, scratch, children, compiled, nodeFlags);
+    const variants = await Promise.all(VARIANTS.map((spec) => start(spec)));
     for (const variant of variants) await seed(variant);
 
     const memory = await measureMemory(store.redis, byName(variants, 'session'), byName(variants, 'jwt-denylist'));
@@ -89,6 +132,8 @@ async function main(): Promise<number> {
     const manyUsedMemory = await usedMemory(store.redis);
     const growthVariants = [byName(variants, 'reference'), byName(variants, 'session')];
     const growth = await rounds(growthVariants, SETTINGS.growthRounds, `${SESSIONS_MANY} sessions`, store.redis);
+
+    const profile = await profileOne(byName(VARIANTS, PROFILED), join(scratch, 'profile'), start, store.redis);
 
     const summary = summarize(variants, measured);
     const growthSummary = summarize(growthVariants, growth);
@@ -106,10 +151,11 @@ async function main(): Promise<number> {
         few: SESSIONS_FEW,
         many: SESSIONS_MANY,
         usedMemoryAtMany: manyUsedMemory,
-        ratioAtFew: byName(summary, 'session').ratio,
-        ratioAtMany: byName(growthSummary, 'session').ratio,
+        ratioAtFew: byName(summary, 'session').ratios.reference!.median,
+        ratioAtMany: byName(growthSummary, 'session').ratios.reference!.median,
         variants: growthSummary,
       },
+      profile,
     };
     report.durationSeconds = Math.round((Date.now() - started) / 1000);
     const problems = writeReport(report, ROOT);
@@ -164,10 +210,12 @@ async function openStore(scratch: string): Promise<Store> {
 // Variants: start, seed, load
 
 async function startVariant(
-  spec: (typeof VARIANTS)[number],
+  spec: VariantSpec,
   redisUrl: string,
   scratch: string,
   children: Child[],
+  compiled: (script: string) => string,
+  nodeFlags: string[],
 ): Promise<Variant> {
   const port = await freePort();
   const env = {
@@ -184,13 +232,17 @@ async function startVariant(
     ...spec.env,
     PORT: String(port),
   };
-  // Every variant runs the application from dist/; the reference's own entry is compiled here (its
-  // packages found through NODE_PATH). All run from the scratch directory: a developer's .env in the
-  // repository must not change them.
-  const reference = spec.name === 'reference';
-  const args = reference ? [compileReference(scratch), join(ROOT, 'dist')] : [join(ROOT, 'dist', 'main.js')];
-  const nodePath: Record<string, string> = reference ? { NODE_PATH: join(ROOT, 'node_modules') } : {};
-  const server = Child.spawn(spec.name, process.execPath, args, { ...env, ...nodePath }, scratch);
+  // The service's variants run dist/main.js, the reference the application from dist/ too (its own
+  // entry compiled, see lib/compile.ts), the outside references their own compiled file; the bench's
+  // compiled servers find their packages through NODE_PATH. All run from the scratch directory: a
+  // developer's .env in the repository must not change them.
+  const args = !spec.script
+    ? [join(ROOT, 'dist', 'main.js')]
+    : spec.api === 'service'
+      ? [compiled(spec.script), join(ROOT, 'dist')]
+      : [compiled(spec.script)];
+  const nodePath: Record<string, string> = spec.script ? { NODE_PATH: join(ROOT, 'node_modules') } : {};
+  const server = Child.spawn(spec.name, process.execPath, [...nodeFlags, ...args], { ...env, ...nodePath }, scratch);
   children.push(server);
   const url = `http://127.0.0.1:${port}`;
   await server.waitUntil('GET /health 200', () => answers200(`${url}/health`), 60_000);
@@ -198,19 +250,16 @@ async function startVariant(
   return { ...spec, url, server, caller: { userId: '', headers: {}, storedId: '' }, paths: [] };
 }
 
-/** bench/reference-server.ts as plain JavaScript in `dir`: no ts-node, and its compiler, in a measured process. */
-function compileReference(dir: string): string {
-  const source = readFileSync(join(ROOT, 'bench', 'reference-server.ts'), 'utf8');
-  const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-  });
-  const file = join(dir, 'reference-server.js');
-  writeFileSync(file, outputText);
-  return file;
+/** Logged in, with a post to read; then proof that the credential is what lets the requests in. */
+async function seed(variant: Variant): Promise<void> {
+  const postId = variant.api === 'service' ? await seedService(variant) : await seedRecipe(variant);
+  variant.paths = [`/posts/${postId}`, '/auth/me', `/posts/near?lng=${NEAR.lng}&lat=${NEAR.lat}`];
+  for (const path of variant.paths)
+    await call(variant.url, 'GET', path, { headers: variant.caller.headers, expect: 200 });
 }
 
-/** A user, logged in, with one post; then proof that the credential is what lets the requests in. */
-async function seed(variant: Variant): Promise<void> {
+/** A user of the service, logged in, with one post; returns the post's id. */
+async function seedService(variant: Variant): Promise<string> {
   if (variant.credential === 'none') {
     const me = await call(variant.url, 'GET', '/auth/me', { expect: 200 });
     variant.caller = { userId: me.body.id as string, headers: {}, storedId: '' };
@@ -221,10 +270,16 @@ async function seed(variant: Variant): Promise<void> {
     variant.email = email;
     await call(variant.url, 'GET', '/auth/me', { expect: 401 }); // without the credential
   }
-  const postId = await createPost(variant.url, variant.caller.headers, variant.credential);
-  variant.paths = [`/posts/${postId}`, '/auth/me', `/posts/near?lng=${NEAR.lng}&lat=${NEAR.lat}`];
-  for (const path of variant.paths)
-    await call(variant.url, 'GET', path, { headers: variant.caller.headers, expect: 200 });
+  return createPost(variant.url, variant.caller.headers, variant.credential);
+}
+
+/** The outside references know one user and answer any post id (bench/references/common.ts). */
+async function seedRecipe(variant: Variant): Promise<string> {
+  variant.caller = await logInToRecipe(variant.url, variant.credential);
+  if (variant.credential !== 'none') {
+    await call(variant.url, 'GET', '/auth/me', { expect: REFUSED_STATUS[variant.credential] }); // without it
+  }
+  return ANY_POST_ID;
 }
 
 /** One load run, with the CPU time the server and Redis spent on it per response. */
@@ -268,20 +323,23 @@ async function rounds(
 }
 
 function summarize(variants: Variant[], results: Map<string, LoadResult[]>): VariantReport[] {
-  const reference = results.get('reference')!;
-  return variants.map((variant) => {
+  /** Per round, this variant's req/s over the yardstick's; none if the yardstick was not in these rounds. */
+  const ratioTo = (yardstick: Yardstick, runs: LoadResult[]): Ratio | undefined => {
+    const base = results.get(yardstick);
+    if (!base) return undefined;
+    const perRound = runs.map((run, round) => run.rps / base[round].rps);
+    return { median: median(perRound), perRound };
+  };
+  const reports = variants.map((variant): VariantReport => {
     const runs = results.get(variant.name)!;
-    const ratios = runs.map((run, round) => run.rps / reference[round].rps);
     return {
       name: variant.name,
-      target: variant.target,
       rps: median(runs.map((run) => run.rps)),
       p50: median(runs.map((run) => run.p50)),
       p99: median(runs.map((run) => run.p99)),
       serverCpuUs: optionalMedian(runs.map((run) => run.serverCpuUs)),
       redisCpuUs: optionalMedian(runs.map((run) => run.redisCpuUs)),
-      ratio: median(ratios),
-      ratios,
+      ratios: { reference: ratioTo('reference', runs), bare: ratioTo('bare', runs) },
       non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
       errors: runs.reduce((sum, run) => sum + run.errors, 0),
       timeouts: runs.reduce((sum, run) => sum + run.timeouts, 0),
@@ -292,6 +350,48 @@ function summarize(variants: Variant[], results: Map<string, LoadResult[]>): Var
       rounds: runs,
     };
   });
+  // Targets last: one may be another variant's ratio in the same rounds (session against docs-session).
+  for (const variant of variants) {
+    for (const [yardstick, target] of Object.entries(variant.targets ?? {}) as [Yardstick, number | string][]) {
+      const ratio = byName(reports, variant.name).ratios[yardstick];
+      const atLeast =
+        typeof target === 'number' ? target : reports.find((other) => other.name === target)?.ratios[yardstick]?.median;
+      // Not in these rounds (the growth phase runs only the reference and session): no target.
+      if (!ratio || atLeast === undefined) continue;
+      ratio.target = typeof target === 'number' ? { atLeast } : { atLeast, setBy: target };
+    }
+  }
+  return reports;
+}
+
+/**
+ * A separate copy of `spec` under `node --cpu-prof`, seeded and warmed up like the measured ones,
+ * then one load run; the self time of what it ran during that run (not its start-up).
+ */
+async function profileOne(
+  spec: VariantSpec,
+  dir: string,
+  start: (spec: VariantSpec, nodeFlags: string[]) => Promise<Variant>,
+  redis: Redis,
+): Promise<Report['profile']> {
+  mkdirSync(dir, { recursive: true });
+  const variant = await start({ ...spec, name: `${spec.name} (profiled)` }, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  await seed(variant);
+  await load(variant, SETTINGS.warmupSeconds, redis);
+  const microseconds = () => Number(process.hrtime.bigint() / 1000n); // the profile's clock
+  const from = microseconds();
+  const result = await load(variant, SETTINGS.seconds, redis);
+  const to = microseconds();
+  log(`==> ${variant.name}: ${result.rps.toFixed(0)} req/s; stopping it to write the profile`);
+  // The service exits 0 on SIGTERM once drained, and Node writes the profile on the way out.
+  await variant.server.stop(30_000);
+  return {
+    variant: spec.name,
+    seconds: SETTINGS.seconds,
+    connections: SETTINGS.connections,
+    load: result,
+    summary: summarizeCpuProfile(dir, { from, to }, ROOT),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

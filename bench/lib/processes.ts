@@ -66,9 +66,10 @@ export class Child {
     const deadline = Date.now() + timeoutMs;
     while (!(await ready().catch(() => false))) {
       if (this.done || Date.now() > deadline) {
+        const exited = this.done; // before stop(), which makes it so
         await this.stop();
         throw new Error(
-          `${this.name}: ${what} ${this.done ? 'exited first' : `not within ${timeoutMs} ms`}\n${this.tail}`,
+          `${this.name}: ${what} ${exited ? 'exited first' : `not within ${timeoutMs} ms`}\n${this.tail}`,
         );
       }
       await sleep(100);

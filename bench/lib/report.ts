@@ -1,10 +1,22 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ProfileSummary } from './cpu-profile';
 import type { LoadResult } from './load';
+
+/** The variants every other is divided by: the service without its guard, and bare NestJS (issue 13). */
+export type Yardstick = 'reference' | 'bare';
+
+/** A variant's req/s over a yardstick's, in each round (both saw the same minute of the machine). */
+export interface Ratio {
+  /** Median of the per-round ratios. */
+  median: number;
+  perRound: number[];
+  /** At least `atLeast`; `setBy` names the variant whose own ratio it is, when it is not a fixed number. */
+  target?: { atLeast: number; setBy?: string };
+}
 
 export interface VariantReport {
   name: string;
-  target?: number;
   /** Medians over the rounds. */
   rps: number;
   p50: number;
@@ -12,9 +24,8 @@ export interface VariantReport {
   /** CPU microseconds per response: the server process's, and Redis's. */
   serverCpuUs?: number;
   redisCpuUs?: number;
-  /** Median of the per-round ratios to the reference's req/s in the same round. */
-  ratio: number;
-  ratios: number[];
+  /** Ratios to each yardstick that ran in the same rounds. */
+  ratios: Partial<Record<Yardstick, Ratio>>;
   non2xx: number;
   errors: number;
   timeouts: number;
@@ -68,6 +79,14 @@ export interface Report {
     ratioAtMany: number;
     variants: VariantReport[];
   };
+  /** Where one variant's CPU goes: a separate copy of it under `node --cpu-prof`, one load run. */
+  profile: {
+    variant: string;
+    seconds: number;
+    connections: number;
+    load: LoadResult;
+    summary: ProfileSummary;
+  };
 }
 
 export const SESSION_BYTES_TARGET = 300;
@@ -101,6 +120,7 @@ export function writeReport(report: Report, root: string): string[] {
   const problems = [
     ...report.variants.map((variant) => ({ ...variant, label: variant.name })),
     ...report.growth.variants.map((variant) => ({ ...variant, label: variant.name + growthLabel })),
+    { ...report.profile.load, label: `${report.profile.variant} (profiled)` },
   ]
     .filter((variant) => variant.non2xx + variant.errors > 0)
     .map(
@@ -174,20 +194,22 @@ function toMarkdown(report: Report, problems: string[]): string {
     'ratio to reference',
     'per round',
     'target',
+    'ratio to bare',
+    'per round',
+    'target',
     'CPU/response',
     'non-2xx',
     'errors',
   ]);
-  row(['---', '--:', '--:', '--:', '--:', '---', '---', '---', '--:', '--:']);
+  row(['---', '--:', '--:', '--:', '--:', '---', '---', '--:', '---', '---', '---', '--:', '--:']);
   for (const v of report.variants) {
     row([
       `\`${v.name}\``,
       int(v.rps),
       ms(v.p50),
       ms(v.p99),
-      v.name === 'reference' ? '1' : ratio(v.ratio),
-      v.name === 'reference' ? '' : v.ratios.map(ratio).join(' '),
-      v.target === undefined ? '' : `≥ ${ratio(v.target)}: ${verdict(v.ratio, v.target)}`,
+      ...ratioCells(v, 'reference'),
+      ...ratioCells(v, 'bare'),
       `${us(v.serverCpuUs)} + Redis ${us(v.redisCpuUs)}`,
       v.non2xx ? `**${v.non2xx}**` : 0,
       v.errors ? `**${v.errors}**` : 0,
@@ -234,10 +256,53 @@ function toMarkdown(report: Report, problems: string[]): string {
       `${int(growth.many)} (used_memory ${(growth.usedMemoryAtMany / 2 ** 20).toFixed(1)} MiB) and \`reference\` ` +
       `and \`session\` alternated for ${settings.growthRounds} more rounds. \`session\`'s ratio to the reference: ` +
       `${ratio(growth.ratioAtFew)} at ${int(growth.few)}, ${ratio(growth.ratioAtMany)} at ${int(growth.many)} ` +
-      `(per round ${growth.variants[1].ratios.map(ratio).join(' ')}; ${int(growth.variants[1].rps)} req/s).`,
+      `(per round ${growth.variants[1].ratios.reference!.perRound.map(ratio).join(' ')}; ` +
+      `${int(growth.variants[1].rps)} req/s).`,
     '',
     `Throughput at ${int(growth.many)} vs ${int(growth.few)}: **${ratio(growthRatio)}** ` +
       `(target ≥ ${ratio(GROWTH_TARGET)}: ${verdict(growthRatio, GROWTH_TARGET)}).`,
   );
+  lines.push('', ...profileSection(report.profile));
   return `${lines.join('\n')}\n`;
+}
+
+/** A ratio, its per-round values and its target's verdict: three cells ('1' in the yardstick's own row). */
+function ratioCells(variant: VariantReport, yardstick: Yardstick): string[] {
+  if (variant.name === yardstick) return ['1', '', ''];
+  const r = variant.ratios[yardstick];
+  if (!r) return ['', '', ''];
+  const target = r.target
+    ? `≥ ${r.target.setBy ? `\`${r.target.setBy}\` (${ratio(r.target.atLeast)})` : ratio(r.target.atLeast)}: ` +
+      verdict(r.median, r.target.atLeast)
+    : '';
+  return [ratio(r.median), r.perRound.map(ratio).join(' '), target];
+}
+
+function profileSection({ variant, seconds, connections, load, summary }: Report['profile']): string[] {
+  const share = (value: number) => `${((value / summary.busyMs) * 100).toFixed(1)} %`;
+  return [
+    `## Where \`${variant}\`'s CPU goes: a profile`,
+    '',
+    `A separate copy of \`${variant}\` under \`node --cpu-prof\`, seeded and warmed up like the others, then ` +
+      `one ${seconds} s run of the same load (${connections} connections, ${int(load.rps)} req/s, slowed a little ` +
+      `by the sampling). ` +
+      (summary.windowed
+        ? 'Only the samples taken during that run are counted'
+        : '**No sample fell in the run (the clocks disagreed), so the whole process life is counted, start-up ' +
+          'included**') +
+      `: ${int(summary.busyMs)} ms on the main thread, and ${int(summary.idleMs)} ms idle. The top ` +
+      `${summary.functions.length} functions by self time (a function's time on every call path added up; ` +
+      "`(garbage collector)` and `(program)` are V8's own work):",
+    '',
+    '| self time | share | function | where |',
+    '| --: | --: | --- | --- |',
+    ...summary.functions.map(
+      (f) => `| ${int(f.selfMs)} ms | ${share(f.selfMs)} | \`${f.name}\` | ${f.where ? `\`${f.where}\`` : ''} |`,
+    ),
+    '',
+    "Self time by origin (a package, the service's `dist/`, Node.js's `node:` modules, V8 and native code in " +
+      'parentheses): ' +
+      summary.origins.map((p) => `${p.name.startsWith('(') ? p.name : `\`${p.name}\``} ${share(p.selfMs)}`).join(', ') +
+      '.',
+  ];
 }
