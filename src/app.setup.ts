@@ -2,7 +2,6 @@ import { BadRequestException } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AUTH_MECHANISMS, AuthMechanism } from './auth/auth-mechanism';
@@ -38,7 +37,6 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   });
   app.use(refusePrototypeQueryKeys);
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refusePrototypeKeys, verify: checkJsonBytes });
-  app.use(cookieParser());
   app.useGlobalInterceptors(new RequireJsonBodyInterceptor());
   app.useGlobalPipes(new AppValidationPipe());
   setUpSwagger(app, config);

@@ -56,6 +56,9 @@ export class LoggingModule {
         res.setHeader('X-Request-Id', id);
         return id;
       },
+      // Our serializers get the raw request and response: pino-http's wrappers would first copy
+      // every header into a new object on each request, for these to keep three fields of it.
+      wrapSerializers: false,
       serializers: {
         req: (req: { id: unknown; method: string; url: string }) => ({
           id: req.id,
