@@ -22,7 +22,7 @@ describe('several instances sharing one Redis', () => {
       LOGIN_MAX_ATTEMPTS: '3',
       TRUST_PROXY: '1',
     };
-    [a, b] = await Promise.all([ServerProcess.start({ env }), ServerProcess.start({ env })]);
+    [a, b] = await ServerProcess.startAll([{ env }, { env }]);
   }, SERVER_START_TIMEOUT_MS + 10_000);
   afterAll(() => Promise.all([a?.stop(), b?.stop()]));
 

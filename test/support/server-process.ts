@@ -68,6 +68,19 @@ export class ServerProcess {
     });
   }
 
+  /**
+   * Starts several servers at once. If any fails to start, the others are stopped before the
+   * failure propagates: a server left running would keep Jest from exiting.
+   */
+  static async startAll(all: ServerProcessOptions[]): Promise<ServerProcess[]> {
+    const results = await Promise.allSettled(all.map((options) => ServerProcess.start(options)));
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    const started = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    if (!failed) return started;
+    await Promise.all(started.map((server) => server.stop()));
+    throw failed.reason;
+  }
+
   /** Starts the server and resolves once GET /health answers; rejects (with its output) if it exits first. */
   static async start(options: ServerProcessOptions = {}): Promise<ServerProcess> {
     const port = options.port ?? (await freePort());
