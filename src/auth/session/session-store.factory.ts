@@ -25,7 +25,12 @@ export function createSessionStore(config: AppConfig, redis: SessionRedis, mongo
   switch (config.sessionStore) {
     case 'redis':
       if (!redis.client || !redis.writes) throw new Error('SESSION_STORE=redis needs a Redis client');
-      return new RedisSessionStore(redis.client, redis.writes, ttl, createSessionSerializer(baseCookieOptions(config.cookie), idleTtl));
+      return new RedisSessionStore(
+        redis.client,
+        redis.writes,
+        ttl,
+        createSessionSerializer(baseCookieOptions(config.cookie), idleTtl),
+      );
     case 'mongo': {
       if (!mongo) throw new Error('SESSION_STORE=mongo needs a MongoDB connection');
       const store = new MongoSessionStore({

@@ -43,7 +43,13 @@ type TokenCommands = ChainableCommander & {
     next: string,
     now: number,
   ): ChainableCommander;
-  createRefreshFamily(family: string, index: string, ttl: number, familyId: string, ...fields: string[]): ChainableCommander;
+  createRefreshFamily(
+    family: string,
+    index: string,
+    ttl: number,
+    familyId: string,
+    ...fields: string[]
+  ): ChainableCommander;
 };
 
 /**
