@@ -16,6 +16,7 @@ export interface UserBody {
   id: string;
   email: string;
   name: string | null;
+  roles: string[];
   createdAt: string;
 }
 
