@@ -1,7 +1,7 @@
-import type { AuditService } from '../../audit/audit.service';
 import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
+import type { AuditService } from '../../audit/audit.service';
 import { AppConfig, loadConfig } from '../../config/config.schema';
 import { BearerTokenRefused } from './bearer-token-refused.exception';
 import { JwtKeys } from './jwt-keys';
@@ -14,7 +14,12 @@ describe('JwtMechanism.authenticate', () => {
   const configService = { get: (key: keyof AppConfig) => config[key] } as unknown as ConfigService<AppConfig, true>;
   const tokens = new TokenService(new JwtService(JwtKeys.load(config.jwt).moduleOptions(config.jwt)), configService);
   const store = new MemoryTokenStore();
-  const mechanism = new JwtMechanism(tokens, store, { record: () => undefined } as unknown as AuditService, configService);
+  const mechanism = new JwtMechanism(
+    tokens,
+    store,
+    { record: () => undefined } as unknown as AuditService,
+    configService,
+  );
   const request = (authorization?: string) => ({ headers: { authorization } }) as unknown as Request;
   const access = tokens.signAccess('user-1', 'family-1', ['user']);
 

@@ -52,9 +52,9 @@ describe('TokenService', () => {
   it('reads a token without a roles claim, or with unknown roles, as having none of them', () => {
     const withoutRoles = tokenClaims('u', config);
     expect(tokens.verifyAccess(forge({ typ: ACCESS_TYP }, withoutRoles)).roles).toEqual([]);
-    expect(tokens.verifyAccess(forge({ typ: ACCESS_TYP }, { ...withoutRoles, roles: ['root', 'admin'] })).roles).toEqual([
-      'admin',
-    ]);
+    expect(
+      tokens.verifyAccess(forge({ typ: ACCESS_TYP }, { ...withoutRoles, roles: ['root', 'admin'] })).roles,
+    ).toEqual(['admin']);
   });
 
   it('never takes one kind for the other', () => {

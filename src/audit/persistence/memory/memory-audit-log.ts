@@ -27,7 +27,9 @@ export class MemoryAuditLog extends AuditLog {
     }
     const wanted = userId?.toLowerCase();
     const page = older
-      .filter((event) => (wanted === undefined || event.userId === wanted) && (type === undefined || event.type === type))
+      .filter(
+        (event) => (wanted === undefined || event.userId === wanted) && (type === undefined || event.type === type),
+      )
       .slice(0, limit);
     return Promise.resolve(page.map(copy));
   }
