@@ -147,6 +147,9 @@ export class ApiClient {
   post(path: string): request.Test {
     return this.send('post', path);
   }
+  put(path: string): request.Test {
+    return this.send('put', path);
+  }
   patch(path: string): request.Test {
     return this.send('patch', path);
   }
