@@ -29,11 +29,12 @@ describe('JwtMechanism.authenticate', () => {
     await expect(mechanism.authenticate(request('Bearerish x'))).resolves.toBeNull();
   });
 
-  it('takes the caller from a valid token, whatever the case of the scheme', async () => {
+  it('takes the caller and its roles from a valid token, whatever the case of the scheme', async () => {
     for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
       await expect(mechanism.authenticate(request(`${scheme} ${access.token}`))).resolves.toEqual({
         id: 'user-1',
         credential: 'bearer',
+        roles: ['user'],
       });
     }
   });
