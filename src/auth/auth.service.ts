@@ -69,6 +69,7 @@ export class AuthService {
       throw error;
     }
     if (!user) {
+      // Assigned inside the judge, which TypeScript's narrowing does not follow.
       const userId = (found as User | null)?.id ?? null;
       this.audit.record('login.failed', req, { userId }, { email: normalized, reason: 'bad_credentials' });
       throw new UnauthorizedException(BAD_CREDENTIALS);
