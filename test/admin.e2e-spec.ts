@@ -309,6 +309,29 @@ describe(`roles and the admin routes, ${STRATEGY} mode`, () => {
     }
   });
 
+  if (usesTokens) {
+    it('with JWT_REVOCATION=none, leaves a locked account its access token until it expires, not its refresh token', async () => {
+      const stateless = await startApp({ ADMIN_EMAILS: adminEmail, JWT_REVOCATION: 'none' });
+      try {
+        await request(stateless.http)
+          .post('/auth/register')
+          .send({ email: adminEmail, password: PASSWORD })
+          .expect(201);
+        const admin = ApiClient.anonymous(stateless.http, 'bearer');
+        await admin.login(adminEmail, PASSWORD);
+        const { client, user } = await ApiClient.signUp(stateless.http, 'bearer');
+
+        await admin.post(`/admin/users/${user.id}/lock`).expect(204);
+
+        // The window the README states: checked by signature alone until JWT_ACCESS_TTL has passed.
+        await client.get('/auth/me').expect(200);
+        await request(stateless.http).post('/auth/refresh').send({ refreshToken: client.refreshToken }).expect(401);
+      } finally {
+        await stateless.close();
+      }
+    });
+  }
+
   describe('the OpenAPI document', () => {
     interface Operation {
       tags?: string[];
