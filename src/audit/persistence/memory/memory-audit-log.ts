@@ -13,7 +13,7 @@ export class MemoryAuditLog extends AuditLog {
   private readonly events: AuditEvent[] = [];
 
   append(input: NewAuditEvent): Promise<AuditEvent> {
-    const event: AuditEvent = { ...copy({ ...input, id: new ObjectId().toHexString() }) };
+    const event = copy({ ...input, id: new ObjectId().toHexString() });
     this.events.push(event);
     return Promise.resolve(copy(event));
   }
