@@ -55,7 +55,7 @@ async function bootstrap(): Promise<void> {
   const user = await app
     .get(AuthService)
     .register({ email: REFERENCE_EMAIL, password: 'reference-password' }, '127.0.0.1');
-  guard.user = { id: user.id, credential: 'bearer' };
+  guard.user = { id: user.id, credential: 'bearer', roles: user.roles };
   await app.listen(config.port, '127.0.0.1');
 }
 

@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module';
+import { AuditPersistenceModule } from './audit/persistence/audit-persistence.module';
 import { AuthModule } from './auth/auth.module';
 import { HttpErrorsFilter } from './common/http-errors.filter';
 import type { AppConfig } from './config/config.schema';
@@ -30,8 +32,10 @@ export class AppModule {
         // Each port bound once, globally, to the adapter DATA_STORE names.
         UsersPersistenceModule.register(config.dataStore),
         PostsPersistenceModule.register(config.dataStore),
+        AuditPersistenceModule.register(config.dataStore),
         AuthModule.forRoot(config),
         PostsModule,
+        AdminModule,
         HealthModule.register(config),
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorsFilter }],

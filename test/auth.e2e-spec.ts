@@ -44,15 +44,16 @@ describe('auth', () => {
   const cookieName = () => t.config.session.cookieName;
 
   describe('POST /auth/register', () => {
-    it('answers 201 with exactly the User shape: id, email, name, createdAt', async () => {
+    it('answers 201 with exactly the User shape: id, email, name, roles, createdAt', async () => {
       const email = uniqueEmail('shape');
       const before = Date.now();
       const res = await register(t.http, { email, password: PASSWORD, name: 'Ann' }).expect(201);
       const body = res.body as UserBody;
-      expect(Object.keys(body).sort()).toEqual(['createdAt', 'email', 'id', 'name']);
+      expect(Object.keys(body).sort()).toEqual(['createdAt', 'email', 'id', 'name', 'roles']);
       expect(body.id).toMatch(OBJECT_ID);
       expect(body.email).toBe(email);
       expect(body.name).toBe('Ann');
+      expect(body.roles).toEqual(['user']);
       const createdAt = Date.parse(body.createdAt);
       expect(new Date(createdAt).toISOString()).toBe(body.createdAt);
       expect(createdAt).toBeGreaterThanOrEqual(before - 1000);
@@ -268,7 +269,7 @@ describe('auth', () => {
       const { client, user } = await ApiClient.signUp(t.http, via, 'Mia');
       const res = await client.get('/auth/me').expect(200);
       expect(res.body).toEqual(user);
-      expect(Object.keys(res.body as object).sort()).toEqual(['createdAt', 'email', 'id', 'name']);
+      expect(Object.keys(res.body as object).sort()).toEqual(['createdAt', 'email', 'id', 'name', 'roles']);
     });
 
     it('answers 401 without a credential, with a garbage token and with a garbage cookie', async () => {

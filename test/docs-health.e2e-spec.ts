@@ -137,7 +137,13 @@ describe('health and docs', () => {
       expect(schemas.RegisterDto.required!.sort()).toEqual(['email', 'password']);
       expect(schemas.RegisterDto.properties!.password).toMatchObject({ minLength: 8, maxLength: 128 });
       expect(Object.keys(schemas.LoginDto.properties!).sort()).toEqual(['email', 'password']);
-      expect(Object.keys(schemas.UserResponse.properties!).sort()).toEqual(['createdAt', 'email', 'id', 'name']);
+      expect(Object.keys(schemas.UserResponse.properties!).sort()).toEqual([
+        'createdAt',
+        'email',
+        'id',
+        'name',
+        'roles',
+      ]);
       expect(Object.keys(schemas.LogoutDto.properties!)).toEqual(['refreshToken']);
       expect(schemas.RefreshDto === undefined).toBe(!usesTokens);
       expect(schemas.CsrfTokenResponse === undefined).toBe(!usesSessions);

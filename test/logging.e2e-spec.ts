@@ -9,6 +9,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 interface RequestRecord {
   req?: { id?: unknown; method?: unknown; url?: unknown };
   res?: { statusCode?: unknown };
+  audit?: unknown;
+  type?: unknown;
+  userId?: unknown;
 }
 
 /**
@@ -33,7 +36,9 @@ describe('logs of the real server process', () => {
     await server?.stop();
   });
 
-  const requestLines = () => server.logRecords().filter((record: RequestRecord) => record.req !== undefined);
+  // The line pino-http writes when a response is sent; other lines of a request (an audit event) carry `req` too.
+  const requestLines = () =>
+    server.logRecords().filter((record: RequestRecord) => record.req !== undefined && record.res !== undefined);
 
   function requestLine(id: string): RequestRecord | undefined {
     return requestLines().find((record: RequestRecord) => record.req?.id === id);
@@ -144,6 +149,14 @@ describe('logs of the real server process', () => {
       accessTokenSignature: accessToken.split('.')[2],
       refreshTokenSignature: refreshToken.split('.')[2],
     };
+    // The audit trail's lines (`audit: true`) are part of that output, and name the account.
+    const audited = server
+      .logRecords()
+      .filter((record: RequestRecord) => record.audit === true)
+      .map((record: RequestRecord) => record.type);
+    expect(audited).toEqual(
+      expect.arrayContaining(['user.registered', 'login.succeeded', 'login.failed', 'password.changed']),
+    );
     const output = server.output;
     for (const [name, secret] of Object.entries(secrets)) {
       expect({ name, leaked: output.includes(secret) }).toEqual({ name, leaked: false });

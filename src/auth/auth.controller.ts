@@ -26,6 +26,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { AuditService } from '../audit/audit.service';
 import type { User } from '../users/domain/user';
 import { UserResponse } from '../users/dto/user.response';
 import { UsersService } from '../users/users.service';
@@ -49,6 +50,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersService,
+    private readonly audit: AuditService,
   ) {}
 
   @Public()
@@ -59,7 +61,9 @@ export class AuthController {
   @ApiTooManyRequestsResponse({ description: 'Too many registrations from this IP; see Retry-After' })
   @ApiServiceUnavailableResponse({ description: 'Password hashing is saturated; see Retry-After' })
   async register(@Body() dto: RegisterDto, @Req() req: Request): Promise<UserResponse> {
-    return UserResponse.from(await this.auth.register(dto, req.ip ?? 'unknown'));
+    const user = await this.auth.register(dto, req.ip ?? 'unknown');
+    this.audit.record('user.registered', req, { userId: user.id });
+    return UserResponse.from(user);
   }
 
   @Public()
@@ -72,6 +76,7 @@ export class AuthController {
   })
   @ApiBadRequestResponse({ description: 'Invalid body' })
   @ApiUnauthorizedResponse({ description: 'Bad credentials (same body for unknown email and wrong password)' })
+  @ApiForbiddenResponse({ description: 'Account is locked (said only after a right password)' })
   @ApiTooManyRequestsResponse({ description: 'Too many failed attempts for this email or IP; see Retry-After' })
   @ApiServiceUnavailableResponse({ description: 'Password hashing is saturated; see Retry-After' })
   async login(
@@ -134,6 +139,7 @@ export class AuthController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
     await this.auth.endAllSessions(caller.id, req, res);
+    this.audit.record('sessions.ended_all', req, { userId: caller.id });
   }
 
   @Post('password')

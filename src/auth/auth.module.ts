@@ -7,6 +7,7 @@ import { MongoReadiness } from '../database/mongo-readiness';
 import type { RedisClient } from '../redis/redis.client';
 import { REDIS } from '../redis/redis.module';
 import { RedisWrites } from '../redis/redis-writes';
+import { AuditModule } from '../audit/audit.module';
 import { UsersModule } from '../users/users.module';
 import { AUTH_MECHANISMS, AuthMechanism } from './auth-mechanism';
 import { AuthController } from './auth.controller';
@@ -15,6 +16,7 @@ import { AppPassport } from './local/app-passport';
 import { LocalStrategy } from './local/local.strategy';
 import { noStore } from './no-store.middleware';
 import { AuthenticatedGuard } from './guards/authenticated.guard';
+import { RolesGuard } from './guards/roles.guard';
 import { BEARER_CHALLENGE } from './bearer-challenge';
 import { LoginThrottle } from './throttle/login-throttle';
 import { RegistrationThrottle } from './throttle/registration-throttle';
@@ -101,7 +103,9 @@ export class AuthModule implements NestModule {
 
     return {
       module: AuthModule,
-      imports: [UsersModule, ...parts.flatMap((part) => part.imports ?? [])],
+      // Global for AuthService: AdminModule ends a user's sessions through the same mechanisms.
+      global: true,
+      imports: [UsersModule, AuditModule, ...parts.flatMap((part) => part.imports ?? [])],
       controllers: [AuthController, ...parts.flatMap((part) => part.controllers)],
       providers: [
         AuthService,
@@ -116,8 +120,10 @@ export class AuthModule implements NestModule {
         // useExisting, so that a testing module's overrideProvider(AuthenticatedGuard) reaches it (overrideGuard
         // replaces only guards bound with @UseGuards, not providers).
         { provide: APP_GUARD, useExisting: AuthenticatedGuard },
+        // After AuthenticatedGuard (global guards run in the order they are provided): @Roles() routes.
+        { provide: APP_GUARD, useClass: RolesGuard },
       ],
-      exports: config.authStrategy === 'session' ? [] : [BEARER_CHALLENGE],
+      exports: [AuthService, ...(config.authStrategy === 'session' ? [] : [BEARER_CHALLENGE])],
     };
   }
 

@@ -1,6 +1,10 @@
 import { ForbiddenException, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
-import { normalizeEmail, User } from '../users/domain/user';
+import { AuditService } from '../audit/audit.service';
+import { RetryLaterException } from '../common/retry-later.exception';
+import type { AppConfig } from '../config/config.schema';
+import { normalizeEmail, Role, User } from '../users/domain/user';
 import { UsersService } from '../users/users.service';
 import { PasswordHasher } from './password-hasher';
 import { RegisterDto } from './dto/register.dto';
@@ -12,40 +16,69 @@ import { RegistrationThrottle } from './throttle/registration-throttle';
 
 /** One body for unknown email and wrong password, so neither can be told apart. */
 export const BAD_CREDENTIALS = 'Invalid email or password';
+export const ACCOUNT_LOCKED = 'Account is locked';
 
 /** Credentials: registration and the password check behind every login. */
 @Injectable()
 export class AuthService {
+  /** ADMIN_EMAILS, normalized: these accounts are made admins when they register or log in. */
+  private readonly adminEmails: ReadonlySet<string>;
+
   constructor(
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly loginThrottle: LoginThrottle,
     private readonly registrationThrottle: RegistrationThrottle,
+    private readonly audit: AuditService,
     @Inject(AUTH_MECHANISMS) private readonly mechanisms: AuthMechanism[],
-  ) {}
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.adminEmails = new Set(config.get('admin', { infer: true }).emails.map(normalizeEmail));
+  }
 
   /** @throws 429 past REGISTER_MAX_PER_IP from this IP, 409 for a taken email. */
   async register(dto: RegisterDto, ip: string): Promise<User> {
     await this.registrationThrottle.take(ip);
     const passwordHash = await this.hasher.hash(dto.password);
-    return this.users.create({ email: normalizeEmail(dto.email), name: dto.name ?? null, passwordHash });
+    const email = normalizeEmail(dto.email);
+    const roles: Role[] = this.adminEmails.has(email) ? ['user', 'admin'] : ['user'];
+    return this.users.create({ email, name: dto.name ?? null, passwordHash, roles });
   }
 
   /**
-   * @throws 429 once the email or IP has spent its guesses, 401 for bad credentials.
+   * @throws 429 once the email or IP has spent its guesses, 401 for bad credentials, 403 for a
+   * locked account: only after the password check, so that it tells a guesser nothing.
    * Unknown emails are verified against a dummy hash: both failures cost the same.
    */
-  async validateCredentials(email: string, password: string, ip: string): Promise<User> {
+  async validateCredentials(email: string, password: string, req: Request): Promise<User> {
     const normalized = normalizeEmail(email);
-    const user = await this.loginThrottle.guarded(normalized, ip, async () => {
-      const found = await this.users.findByEmail(normalized);
-      const valid = found
-        ? await this.hasher.verify(found.passwordHash, password)
-        : await this.hasher.verifyNothing(password);
-      return valid ? found : null;
-    });
-    if (!user) throw new UnauthorizedException(BAD_CREDENTIALS);
-    return user;
+    let found: User | null = null;
+    let user: User | null;
+    try {
+      user = await this.loginThrottle.guarded(normalized, req.ip ?? 'unknown', async () => {
+        found = await this.users.findByEmail(normalized);
+        const valid = found
+          ? await this.hasher.verify(found.passwordHash, password)
+          : await this.hasher.verifyNothing(password);
+        return valid ? found : null;
+      });
+    } catch (error) {
+      if (error instanceof RetryLaterException && error.getStatus() === 429) {
+        this.audit.record('login.throttled', req, { userId: null }, { email: normalized });
+      }
+      throw error;
+    }
+    if (!user) {
+      // Assigned inside the judge, which TypeScript's narrowing does not follow.
+      const userId = (found as User | null)?.id ?? null;
+      this.audit.record('login.failed', req, { userId }, { email: normalized, reason: 'bad_credentials' });
+      throw new UnauthorizedException(BAD_CREDENTIALS);
+    }
+    if (user.lockedAt) {
+      this.audit.record('login.failed', req, { userId: user.id }, { email: normalized, reason: 'locked' });
+      throw new ForbiddenException(ACCOUNT_LOCKED);
+    }
+    return this.bootstrapAdmin(user, req);
   }
 
   /** After a successful password check: a session, tokens, or both, per AUTH_STRATEGY. */
@@ -53,6 +86,7 @@ export class AuthService {
     const login: LoginContext = { req, res, user, linked: {} };
     const fields: Partial<TokenPair> = {};
     for (const mechanism of this.mechanisms) Object.assign(fields, await mechanism.login(login));
+    this.audit.record('login.succeeded', req, { userId: user.id });
     return fields;
   }
 
@@ -63,6 +97,7 @@ export class AuthService {
       ...this.mechanisms.map((mechanism) => mechanism.linkedTo(req)),
     ) as LinkedCredentials;
     for (const mechanism of this.mechanisms) await mechanism.logout({ req, res, refreshToken, linked });
+    if (req.user) this.audit.record('logout', req, { userId: req.user.id });
   }
 
   /** Cookie sessions and refresh families alike, oldest first. */
@@ -71,10 +106,16 @@ export class AuthService {
     return lists.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
-  /** @throws 404 when the handle is not one of the caller's sessions. */
+  /**
+   * Ends one session of `userId`, on its own request or an admin's (the caller is the actor).
+   * @throws 404 when the handle is not one of that user's sessions.
+   */
   async endSession(userId: string, handle: string, req: Request, res: Response): Promise<void> {
     for (const mechanism of this.mechanisms) {
-      if (await mechanism.endSession(userId, handle, req, res)) return;
+      if (await mechanism.endSession(userId, handle, req, res)) {
+        this.audit.record('session.ended', req, { userId, actorId: req.user?.id ?? null });
+        return;
+      }
     }
     throw new NotFoundException('No such session');
   }
@@ -98,5 +139,19 @@ export class AuthService {
     await this.users.updatePasswordHash(user.id, await this.hasher.hash(dto.newPassword));
     await this.endAllSessions(user.id, req, res, true);
     for (const mechanism of this.mechanisms) await mechanism.renew(req, res, user);
+    this.audit.record('password.changed', req, { userId: user.id });
+  }
+
+  /** ADMIN_EMAILS at login: an account listed there since it registered becomes an admin now. */
+  private async bootstrapAdmin(user: User, req: Request): Promise<User> {
+    if (!this.adminEmails.has(user.email) || user.roles.includes('admin')) return user;
+    const promoted = (await this.users.setRoles(user.id, [...user.roles, 'admin'])) ?? user;
+    this.audit.record(
+      'roles.changed',
+      req,
+      { userId: user.id, actorId: null },
+      { from: user.roles, to: promoted.roles, by: 'ADMIN_EMAILS' },
+    );
+    return promoted;
   }
 }

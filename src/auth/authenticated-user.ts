@@ -1,3 +1,5 @@
+import type { Role } from '../users/domain/user';
+
 /** How a request proved who it is; decides, among other things, whether CSRF applies. */
 export type CredentialKind = 'cookie' | 'bearer';
 
@@ -5,6 +7,8 @@ export type CredentialKind = 'cookie' | 'bearer';
 export interface AuthenticatedUser {
   id: string;
   credential: CredentialKind;
+  /** As the credential carries them (the cookie session record, the access token's claim): no lookup. */
+  roles: Role[];
 }
 
 declare global {

@@ -167,6 +167,18 @@ describe('loadConfig', () => {
     });
     expect(problemsOf({ REGISTER_MAX_PER_IP: '0' })[0]).toMatch(/^REGISTER_MAX_PER_IP: /);
   });
+
+  it('reads ADMIN_EMAILS as a list and AUDIT_RETENTION_DAYS as positive days, default 365', () => {
+    expect(loadConfig({})).toMatchObject({ admin: { emails: [] }, audit: { retentionDays: 365 } });
+    expect(loadConfig({ ADMIN_EMAILS: ' Ann@X.io, ,bob@y.io', AUDIT_RETENTION_DAYS: '30' })).toMatchObject({
+      admin: { emails: ['Ann@X.io', 'bob@y.io'] },
+      audit: { retentionDays: 30 },
+    });
+    expect(problemsOf({ AUDIT_RETENTION_DAYS: '0' })).toEqual([
+      'AUDIT_RETENTION_DAYS: must be a positive number of days',
+    ]);
+    expect(problemsOf({ AUDIT_RETENTION_DAYS: '1.5' })).toEqual(['AUDIT_RETENTION_DAYS: must be an integer']);
+  });
 });
 
 describe('loadConfig: MongoDB', () => {

@@ -65,6 +65,8 @@ const envSchema = z
     LOGIN_WINDOW: seconds(900),
     REGISTER_MAX_PER_IP: integer().positive('must be at least 1').default(10),
     REGISTER_WINDOW: seconds(3600),
+    ADMIN_EMAILS: commaList,
+    AUDIT_RETENTION_DAYS: integer().positive('must be a positive number of days').default(365),
     // Additions to CONFIG.md, documented in the README.
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: integer().min(0, 'must be the number of trusted proxy hops').default(0),
@@ -179,6 +181,13 @@ const envSchema = z
       register: {
         maxPerIp: env.REGISTER_MAX_PER_IP,
         window: env.REGISTER_WINDOW,
+      },
+      admin: {
+        /** As written; AdminBootstrap compares them normalized, like every email. */
+        emails: env.ADMIN_EMAILS,
+      },
+      audit: {
+        retentionDays: env.AUDIT_RETENTION_DAYS,
       },
       /** Password hashes that may wait for a thread; past it, 503 (see PasswordHasher). */
       passwordHashQueue: env.PASSWORD_HASH_QUEUE,

@@ -35,7 +35,11 @@ describe('PostsController (HTTP, memory store)', () => {
     }).compile();
     app = moduleRef.createNestApplication();
     app.use((req: Request, _res: Response, next: NextFunction) => {
-      const caller: AuthenticatedUser = { id: req.header('x-test-user') ?? OWNER, credential: 'bearer' };
+      const caller: AuthenticatedUser = {
+        id: req.header('x-test-user') ?? OWNER,
+        credential: 'bearer',
+        roles: ['user'],
+      };
       req.user = caller;
       next();
     });

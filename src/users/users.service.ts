@@ -1,5 +1,5 @@
 import { ConflictException, Injectable } from '@nestjs/common';
-import { EmailTakenError, NewUser, normalizeEmail, User } from './domain/user';
+import { EmailTakenError, ListUsersQuery, NewUser, normalizeEmail, Role, User } from './domain/user';
 import { UserRepository } from './persistence/user.repository';
 
 @Injectable()
@@ -27,5 +27,19 @@ export class UsersService {
   /** @returns false when no such user exists. */
   updatePasswordHash(id: string, passwordHash: string): Promise<boolean> {
     return this.users.updatePasswordHash(id, passwordHash);
+  }
+
+  listNewest(query: ListUsersQuery): Promise<User[]> {
+    return this.users.listNewest(query);
+  }
+
+  /** @returns null when no such user exists. */
+  setRoles(id: string, roles: Role[]): Promise<User | null> {
+    return this.users.setRoles(id, roles);
+  }
+
+  /** @returns false when no such user exists. */
+  setLockedAt(id: string, lockedAt: Date | null): Promise<boolean> {
+    return this.users.setLockedAt(id, lockedAt);
   }
 }

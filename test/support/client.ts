@@ -16,6 +16,7 @@ export interface UserBody {
   id: string;
   email: string;
   name: string | null;
+  roles: string[];
   createdAt: string;
 }
 
@@ -145,6 +146,9 @@ export class ApiClient {
   }
   post(path: string): request.Test {
     return this.send('post', path);
+  }
+  put(path: string): request.Test {
+    return this.send('put', path);
   }
   patch(path: string): request.Test {
     return this.send('patch', path);

@@ -1,7 +1,7 @@
 import type { AuthStrategy } from '../../src/config/config.schema';
 
 interface ContractRoute {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** OpenAPI spelling: `{id}` where API.md writes `:id`. */
   path: string;
   /** Where API.md limits a route to some modes or some JWT_ALGORITHMs. */
@@ -39,6 +39,14 @@ const CONTRACT: ContractRoute[] = [
   { method: 'GET', path: '/posts/{id}' },
   { method: 'PATCH', path: '/posts/{id}' },
   { method: 'DELETE', path: '/posts/{id}' },
+  { method: 'GET', path: '/admin/users' },
+  { method: 'GET', path: '/admin/users/{id}/sessions' },
+  { method: 'DELETE', path: '/admin/users/{id}/sessions/{sessionId}' },
+  { method: 'POST', path: '/admin/users/{id}/logout-all' },
+  { method: 'POST', path: '/admin/users/{id}/lock' },
+  { method: 'POST', path: '/admin/users/{id}/unlock' },
+  { method: 'PUT', path: '/admin/users/{id}/roles' },
+  { method: 'GET', path: '/admin/audit' },
   { method: 'GET', path: '/health', isPublic: true },
 ];
 

@@ -31,8 +31,8 @@ function context(isPublic: boolean): { ctx: ExecutionContext; req: Request } {
 }
 
 describe('AuthenticatedGuard', () => {
-  const ann: AuthenticatedUser = { id: 'ann', credential: 'bearer' };
-  const bob: AuthenticatedUser = { id: 'bob', credential: 'cookie' };
+  const ann: AuthenticatedUser = { id: 'ann', credential: 'bearer', roles: ['user'] };
+  const bob: AuthenticatedUser = { id: 'bob', credential: 'cookie', roles: ['user'] };
 
   it('lets a @Public() route through without asking any mechanism', async () => {
     const bearer = mechanism(null);

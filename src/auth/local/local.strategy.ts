@@ -31,6 +31,6 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
 
   /** The full account, for the login response (read back with @LoginUser()). */
   validate(req: Request, email: string, password: string): Promise<User> {
-    return this.auth.validateCredentials(email, password, req.ip ?? 'unknown');
+    return this.auth.validateCredentials(email, password, req);
   }
 }

@@ -12,7 +12,7 @@ function sessionAt(authenticatedAt: number, lastSeenAt: number): SessionData {
   // The typings declare no constructor arguments; express-session's Cookie takes its options.
   const CookieWithOptions = Cookie as unknown as new (options: object) => Cookie;
   const cookie = new CookieWithOptions({ maxAge: IDLE * 1000, httpOnly: true, sameSite: 'lax', path: '/' });
-  return { cookie, userId: 'u1', handle: 'h1', authenticatedAt, lastSeenAt };
+  return { cookie, userId: 'u1', handle: 'h1', roles: ['user'], authenticatedAt, lastSeenAt };
 }
 
 function call(run: (done: (error?: unknown) => void) => void): Promise<void> {

@@ -1,4 +1,5 @@
 import 'express-session';
+import type { Role } from '../../users/domain/user';
 
 declare module 'express-session' {
   interface SessionData {
@@ -10,6 +11,8 @@ declare module 'express-session' {
     handle: string;
     /** Epoch ms of the last activity that extended the idle deadline. */
     lastSeenAt: number;
+    /** The user's roles at login: a role change ends the session, so they cannot go stale. */
+    roles: Role[];
     /** In `both` mode: the refresh family the same login started, ended with this session's logout. */
     refreshFamily?: string;
   }

@@ -10,6 +10,7 @@ describe('session serializer', () => {
     authenticatedAt: 1_000,
     lastSeenAt: 2_000,
     handle: 'h4ndle',
+    roles: ['user', 'admin'],
     refreshFamily: 'fam-1',
   } as unknown as SessionData;
 
@@ -28,9 +29,16 @@ describe('session serializer', () => {
       l: 2000,
       h: 'h4ndle',
       f: 'fam-1',
+      r: ['user', 'admin'],
       e: expires.getTime(),
     });
-    expect(stored.length).toBeLessThan(120);
+    expect(stored.length).toBeLessThan(140);
+  });
+
+  it('reads a record written before roles existed as a session with none', () => {
+    const stored = JSON.parse(serializer.stringify(session)) as Record<string, unknown>;
+    delete stored.r;
+    expect(serializer.parse(JSON.stringify(stored)).roles).toEqual([]);
   });
 
   it.each([
@@ -39,6 +47,7 @@ describe('session serializer', () => {
     ["express-session's own format", JSON.stringify({ cookie: {}, userId: 'x' })],
     ['a user id that is not a string', JSON.stringify({ u: 1, a: 1, l: 1, h: 'h', e: 1 })],
     ['no expiry', JSON.stringify({ u: 'x', a: 1, l: 1, h: 'h' })],
+    ['roles that are not a list of strings', JSON.stringify({ u: 'x', a: 1, l: 1, h: 'h', e: 1, r: 'admin' })],
   ])('reads %s as no session', (_label, raw) => {
     expect(serializer.parse(raw)).toBeNull();
   });

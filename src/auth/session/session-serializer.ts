@@ -1,5 +1,6 @@
 import type { CookieOptions } from 'express';
 import type { SessionData } from 'express-session';
+import type { Role } from '../../users/domain/user';
 
 /** The stored form: short keys, and of the cookie only its expiry (the rest is configuration). */
 interface StoredSession {
@@ -8,6 +9,8 @@ interface StoredSession {
   l: number;
   h: string;
   f?: string;
+  /** Roles; absent in a record written before roles existed (read as none). */
+  r?: Role[];
   /** Cookie expiry, epoch ms. */
   e: number;
 }
@@ -27,6 +30,7 @@ export function createSessionSerializer(cookie: CookieOptions, idleTtl: number) 
         l: session.lastSeenAt,
         h: session.handle,
         f: session.refreshFamily,
+        r: session.roles,
         e: session.cookie.expires ? new Date(session.cookie.expires).getTime() : Date.now() + idleTtl * 1000,
       };
       return JSON.stringify(stored);
@@ -40,6 +44,7 @@ export function createSessionSerializer(cookie: CookieOptions, idleTtl: number) 
         authenticatedAt: stored.a,
         lastSeenAt: stored.l,
         handle: stored.h,
+        roles: stored.r ?? [],
         ...(stored.f ? { refreshFamily: stored.f } : {}),
         // express-session rebuilds its Cookie from these (and turns the string into a Date).
         cookie: { ...cookie, originalMaxAge: idleTtl * 1000, expires: new Date(stored.e).toISOString() },
@@ -58,7 +63,8 @@ function parseStored(raw: string): StoredSession | null {
       typeof value.a === 'number' &&
       typeof value.l === 'number' &&
       typeof value.h === 'string' &&
-      typeof value.e === 'number';
+      typeof value.e === 'number' &&
+      (value.r === undefined || (Array.isArray(value.r) && value.r.every((role) => typeof role === 'string')));
     return valid ? (value as StoredSession) : null;
   } catch {
     return null;

@@ -33,8 +33,8 @@ const MAX_USER_AGENT = 256;
  * Cookie sessions. SessionMiddleware (express-session) has loaded the session; this
  * turns it into the caller, enforces the absolute expiry, extends the idle deadline,
  * and checks CSRF on unsafe requests. Like a token, the session carries the identity:
- * no user lookup on every request. The session holds the user id, its handle and
- * two timestamps; the per-user SessionIndex lets the user list and end sessions.
+ * no user lookup on every request. The session holds the user id, its roles, its handle
+ * and two timestamps; the per-user SessionIndex lets the user list and end sessions.
  */
 @Injectable()
 export class SessionMechanism extends AuthMechanism {
@@ -89,7 +89,7 @@ export class SessionMechanism extends AuthMechanism {
       this.assertSameSiteOrigin(req);
       this.csrf.assertValid(req);
     }
-    return { id: userId, credential: 'cookie' };
+    return { id: userId, credential: 'cookie', roles: session.roles ?? [] };
   }
 
   async login({ req, user, linked }: LoginContext): Promise<Partial<TokenPair>> {
@@ -97,7 +97,7 @@ export class SessionMechanism extends AuthMechanism {
     await storeCall((done) => req.session.regenerate(done));
     const now = Date.now();
     const handle = randomBytes(12).toString('base64url');
-    Object.assign(req.session, { userId: user.id, authenticatedAt: now, lastSeenAt: now, handle });
+    Object.assign(req.session, { userId: user.id, authenticatedAt: now, lastSeenAt: now, handle, roles: user.roles });
     if (linked.refreshFamily) req.session.refreshFamily = linked.refreshFamily;
     await storeCall((done) => req.session.save(done));
     await this.index.add(

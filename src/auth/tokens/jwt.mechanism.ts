@@ -2,7 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
+import { AuditService } from '../../audit/audit.service';
 import type { AppConfig } from '../../config/config.schema';
+import type { Role } from '../../users/domain/user';
 import {
   AuthMechanism,
   LinkedCredentials,
@@ -47,6 +49,7 @@ export class JwtMechanism extends AuthMechanism {
   constructor(
     private readonly tokens: TokenService,
     private readonly store: TokenStore,
+    private readonly audit: AuditService,
     config: ConfigService<AppConfig, true>,
   ) {
     super();
@@ -70,13 +73,13 @@ export class JwtMechanism extends AuthMechanism {
       throw new BearerTokenRefused(REVOKED);
     }
     this.claimsOf.set(req, claims);
-    return { id: claims.sub, credential: 'bearer' };
+    return { id: claims.sub, credential: 'bearer', roles: claims.roles };
   }
 
   async login({ req, user, linked }: LoginContext): Promise<TokenPair> {
     const family = { userId: user.id, familyId: randomUUID() };
     linked.refreshFamily = family.familyId;
-    const { pair, refresh } = this.issuePair(family);
+    const { pair, refresh } = this.issuePair(family, user.roles);
     const now = Date.now();
     await this.store.createFamily(
       family,
@@ -91,10 +94,11 @@ export class JwtMechanism extends AuthMechanism {
    * Rotates: the presented token stops working; presenting it again ends the family. The new
    * refresh token lives until JWT_REFRESH_TTL or the family's hard end, whichever is first.
    */
-  async refresh(refreshToken: string): Promise<TokenPair> {
+  async refresh(refreshToken: string, req: Request): Promise<TokenPair> {
     const claims = this.tokens.verifyRefresh(refreshToken);
     const family = { userId: claims.sub, familyId: claims.fam };
-    const { pair, refresh } = this.issuePair(family, claims.fexp);
+    // The roles of the login travel in the refresh token: no user lookup on refresh either.
+    const { pair, refresh } = this.issuePair(family, claims.roles, claims.fexp);
     const result = await this.store.rotate(
       family,
       hashToken(refreshToken),
@@ -102,7 +106,10 @@ export class JwtMechanism extends AuthMechanism {
       secondsUntil(refresh.exp),
     );
     if (result === 'rotated') return pair;
-    if (result === 'reused') await this.store.revokeFamily(family, this.tokens.accessTtl);
+    if (result === 'reused') {
+      await this.store.revokeFamily(family, this.tokens.accessTtl);
+      this.audit.record('refresh.reuse_detected', req, { userId: claims.sub });
+    }
     throw new UnauthorizedException(result === 'reused' ? 'Refresh token reuse detected' : REVOKED);
   }
 
@@ -169,10 +176,14 @@ export class JwtMechanism extends AuthMechanism {
     }
   }
 
-  private issuePair(family: FamilyRef, familyExpiresAt?: number): { pair: TokenPair; refresh: RefreshClaims } {
-    const refresh = this.tokens.signRefresh(family.userId, family.familyId, familyExpiresAt);
+  private issuePair(
+    family: FamilyRef,
+    roles: Role[],
+    familyExpiresAt?: number,
+  ): { pair: TokenPair; refresh: RefreshClaims } {
+    const refresh = this.tokens.signRefresh(family.userId, family.familyId, roles, familyExpiresAt);
     const pair: TokenPair = {
-      accessToken: this.tokens.signAccess(family.userId, family.familyId).token,
+      accessToken: this.tokens.signAccess(family.userId, family.familyId, roles).token,
       refreshToken: refresh.token,
       tokenType: 'Bearer',
       expiresIn: this.tokens.accessTtl,

@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { Public } from '../decorators/public.decorator';
 import { RefreshDto } from '../dto/refresh.dto';
 import { TokenPairResponse } from '../dto/token-pair.response';
@@ -17,7 +18,7 @@ export class TokenAuthController {
   @ApiOkResponse({ type: TokenPairResponse, description: 'A new pair; the presented refresh token stops working' })
   @ApiBadRequestResponse()
   @ApiUnauthorizedResponse({ description: 'Invalid, expired, revoked or reused refresh token (reuse ends the family)' })
-  refresh(@Body() dto: RefreshDto): Promise<TokenPairResponse> {
-    return this.jwt.refresh(dto.refreshToken);
+  refresh(@Body() dto: RefreshDto, @Req() req: Request): Promise<TokenPairResponse> {
+    return this.jwt.refresh(dto.refreshToken, req);
   }
 }

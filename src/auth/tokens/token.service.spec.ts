@@ -24,8 +24,8 @@ describe('TokenService', () => {
   ) => forgeJwt({ alg: 'HS256', ...header }, claims, signer);
 
   it('signs access and refresh tokens it verifies, with distinct types and no personal data', () => {
-    const access = tokens.signAccess('user-1', 'family-1');
-    const refresh = tokens.signRefresh('user-1', 'family-1');
+    const access = tokens.signAccess('user-1', 'family-1', ['user']);
+    const refresh = tokens.signRefresh('user-1', 'family-1', ['user']);
     expect(tokens.verifyAccess(access.token)).toEqual(access.claims);
     expect(tokens.verifyRefresh(refresh.token)).toEqual(refresh.claims);
     expect(decodeJwt(access.token).header).toEqual({ alg: 'HS256', typ: ACCESS_TYP });
@@ -37,13 +37,29 @@ describe('TokenService', () => {
       'iat',
       'iss',
       'jti',
+      'roles',
       'sub',
     ]);
   });
 
+  it('carries the roles in both kinds, so that checking them costs no lookup', () => {
+    const access = tokens.signAccess('u', 'f', ['user', 'admin']);
+    const refresh = tokens.signRefresh('u', 'f', ['user', 'admin']);
+    expect(tokens.verifyAccess(access.token).roles).toEqual(['user', 'admin']);
+    expect(tokens.verifyRefresh(refresh.token).roles).toEqual(['user', 'admin']);
+  });
+
+  it('reads a token without a roles claim, or with unknown roles, as having none of them', () => {
+    const withoutRoles = tokenClaims('u', config);
+    expect(tokens.verifyAccess(forge({ typ: ACCESS_TYP }, withoutRoles)).roles).toEqual([]);
+    expect(
+      tokens.verifyAccess(forge({ typ: ACCESS_TYP }, { ...withoutRoles, roles: ['root', 'admin'] })).roles,
+    ).toEqual(['admin']);
+  });
+
   it('never takes one kind for the other', () => {
-    expect(() => tokens.verifyAccess(tokens.signRefresh('u', 'f').token)).toThrow('Invalid or expired token');
-    expect(() => tokens.verifyRefresh(tokens.signAccess('u', 'f').token)).toThrow('Invalid or expired token');
+    expect(() => tokens.verifyAccess(tokens.signRefresh('u', 'f', ['user']).token)).toThrow('Invalid or expired token');
+    expect(() => tokens.verifyRefresh(tokens.signAccess('u', 'f', ['user']).token)).toThrow('Invalid or expired token');
   });
 
   it.each([
@@ -72,12 +88,12 @@ describe('TokenService', () => {
   it("caps a refresh token's life at its family's hard end (JWT_REFRESH_ABSOLUTE_TTL)", () => {
     const { tokens: capped } = tokenService({ JWT_REFRESH_ABSOLUTE_TTL: '60' });
     const now = Math.floor(Date.now() / 1000);
-    const first = capped.signRefresh('u', 'f');
+    const first = capped.signRefresh('u', 'f', ['user']);
     expect(first.claims.fexp).toBeGreaterThanOrEqual(now + 60);
     expect(first.claims.fexp).toBeLessThanOrEqual(now + 61);
     expect(first.claims.exp).toBe(first.claims.fexp);
     // Rotations keep the family's end, whatever JWT_REFRESH_TTL would allow.
-    const rotated = capped.signRefresh('u', 'f', first.claims.fexp);
+    const rotated = capped.signRefresh('u', 'f', ['user'], first.claims.fexp);
     expect(rotated.claims.exp).toBe(first.claims.fexp);
     expect(capped.verifyRefresh(rotated.token).fexp).toBe(first.claims.fexp);
     // A refresh token without its family's end is not one of ours.

@@ -3,6 +3,7 @@ import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import type { AppConfig } from '../../config/config.schema';
+import { Role, ROLES } from '../../users/domain/user';
 
 /**
  * Explicit token types (RFC 8725 §3.11-3.12): the `typ` header is checked on every
@@ -11,11 +12,15 @@ import type { AppConfig } from '../../config/config.schema';
 export const ACCESS_TYP = 'at+jwt';
 export const REFRESH_TYP = 'refresh+jwt';
 
-/** Claims of both token kinds: subject, token id, and the refresh family it belongs to. */
+/**
+ * Claims of both token kinds: subject, token id, the refresh family it belongs to, and the
+ * user's roles at login (a role change ends the family, so they cannot outlive it).
+ */
 export interface TokenClaims {
   sub: string;
   jti: string;
   fam: string;
+  roles: Role[];
   /** Expiry, epoch seconds. */
   exp: number;
 }
@@ -49,19 +54,24 @@ export class TokenService {
     } = config.get('jwt', { infer: true }));
   }
 
-  signAccess(userId: string, familyId: string): { token: string; claims: TokenClaims } {
-    return this.sign(ACCESS_TYP, { sub: userId, fam: familyId }, nowSeconds() + this.accessTtl);
+  signAccess(userId: string, familyId: string, roles: Role[]): { token: string; claims: TokenClaims } {
+    return this.sign(ACCESS_TYP, { sub: userId, fam: familyId, roles }, nowSeconds() + this.accessTtl);
   }
 
   /**
    * A refresh token of the family that ends at `familyExpiresAt` (epoch seconds; a new
    * family's when omitted): it expires after JWT_REFRESH_TTL or at the family's end, whichever is first.
    */
-  signRefresh(userId: string, familyId: string, familyExpiresAt?: number): { token: string; claims: RefreshClaims } {
+  signRefresh(
+    userId: string,
+    familyId: string,
+    roles: Role[],
+    familyExpiresAt?: number,
+  ): { token: string; claims: RefreshClaims } {
     const fexp = familyExpiresAt ?? nowSeconds() + this.refreshAbsoluteTtl;
     const { token, claims } = this.sign(
       REFRESH_TYP,
-      { sub: userId, fam: familyId, fexp },
+      { sub: userId, fam: familyId, roles, fexp },
       Math.min(nowSeconds() + this.refreshTtl, fexp),
     );
     return { token, claims: { ...claims, fexp } };
@@ -80,7 +90,7 @@ export class TokenService {
 
   private sign(
     typ: string,
-    { sub, ...payload }: { sub: string; fam: string; fexp?: number },
+    { sub, ...payload }: { sub: string; fam: string; roles: Role[]; fexp?: number },
     exp: number,
   ): { token: string; claims: TokenClaims } {
     const jti = randomUUID();
@@ -88,7 +98,7 @@ export class TokenService {
       { ...payload, exp },
       { header: { alg: this.algorithm, typ }, subject: sub, jwtid: jti },
     );
-    return { token, claims: { sub, jti, fam: payload.fam, exp } };
+    return { token, claims: { sub, jti, fam: payload.fam, roles: payload.roles, exp } };
   }
 
   private verify(token: string, typ: string): TokenClaims & { fexp?: unknown } {
@@ -108,6 +118,18 @@ export class TokenService {
     ) {
       throw new UnauthorizedException(INVALID);
     }
-    return { sub: payload.sub, jti: payload.jti, fam: payload.fam, exp: payload.exp, fexp: payload.fexp };
+    return {
+      sub: payload.sub,
+      jti: payload.jti,
+      fam: payload.fam,
+      roles: rolesOf(payload.roles),
+      exp: payload.exp,
+      fexp: payload.fexp,
+    };
   }
+}
+
+/** The roles a token names; a token signed before roles existed names none. */
+function rolesOf(claim: unknown): Role[] {
+  return Array.isArray(claim) ? ROLES.filter((role) => claim.includes(role)) : [];
 }

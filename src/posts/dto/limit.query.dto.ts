@@ -5,7 +5,7 @@ import { ToNumber } from './query-number.transform';
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 
-/** `limit`, as every listing of posts takes it. */
+/** `limit`, as every listing takes it (posts, and the admin's users and audit events). */
 export class LimitQueryDto {
   @ApiPropertyOptional({ type: Number, minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })
   @IsOptional()

@@ -5,11 +5,32 @@ export interface User {
   email: string;
   name: string | null;
   passwordHash: string;
+  /** Always holds `user`; `admin` opens the /admin routes. */
+  roles: Role[];
+  /** Set while an admin has locked the account: it cannot log in. */
+  lockedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export type NewUser = Pick<User, 'email' | 'name' | 'passwordHash'>;
+/** Every role there is; the order is the one a user's `roles` are stored and shown in. */
+export const ROLES = ['user', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const DEFAULT_ROLES: Role[] = ['user'];
+
+export type NewUser = Pick<User, 'email' | 'name' | 'passwordHash'> & { roles?: Role[] };
+
+/** One page of the admin's user listing: newest first, older than `before`, one email only if given. */
+export interface ListUsersQuery {
+  email?: string;
+  limit: number;
+  before?: string;
+}
+
+/** `user` always, each role once, in the order of ROLES. */
+export function normalizeRoles(roles: readonly string[]): Role[] {
+  return ROLES.filter((role) => role === 'user' || roles.includes(role));
+}
 
 /** Thrown by a UserRepository when the email already belongs to an account. */
 export class EmailTakenError extends Error {

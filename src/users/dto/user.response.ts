@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { User } from '../domain/user';
+import { Role, ROLES, User } from '../domain/user';
 
 /** The public `User` shape of API.md: never the password hash. */
 export class UserResponse {
@@ -12,15 +12,18 @@ export class UserResponse {
   @ApiProperty({ type: String, nullable: true, example: 'Ann' })
   name: string | null;
 
+  @ApiProperty({ enum: ROLES, isArray: true, example: ['user'], description: 'Always holds `user`' })
+  roles: Role[];
+
   @ApiProperty({ type: String, format: 'date-time' })
   createdAt: Date;
 
   /** Copies field by field: spreading a User would carry passwordHash along. */
-  static from(user: User): UserResponse {
-    const response = new UserResponse();
+  static from(user: User, response = new UserResponse()): UserResponse {
     response.id = user.id;
     response.email = user.email;
     response.name = user.name;
+    response.roles = [...user.roles];
     response.createdAt = user.createdAt;
     return response;
   }

@@ -19,10 +19,16 @@ function userRepositoryContract(fresh: () => Promise<UserRepository>): void {
 
   const ann = { email: 'ann@example.io', name: 'Ann', passwordHash: 'hash-1' };
 
-  it('creates a user with a 24-hex id and timestamps', async () => {
+  it('creates a user with a 24-hex id and timestamps, a user and not locked', async () => {
     const { id, createdAt, updatedAt, ...fields } = await users.create(ann);
     expect(id).toMatch(/^[0-9a-f]{24}$/);
-    expect(fields).toEqual({ email: 'ann@example.io', name: 'Ann', passwordHash: 'hash-1' });
+    expect(fields).toEqual({
+      email: 'ann@example.io',
+      name: 'Ann',
+      passwordHash: 'hash-1',
+      roles: ['user'],
+      lockedAt: null,
+    });
     expect(createdAt).toBeInstanceOf(Date);
     expect(updatedAt).toEqual(createdAt);
   });
@@ -94,12 +100,58 @@ function userRepositoryContract(fresh: () => Promise<UserRepository>): void {
     expect(await users.updatePasswordHash('000000000000000000000000', 'x')).toBe(false);
   });
 
+  it('creates a user with the roles given, normalized', async () => {
+    expect((await users.create({ ...ann, roles: ['admin'] })).roles).toEqual(['user', 'admin']);
+  });
+
+  it('lists users newest first, strictly older than before, at most limit', async () => {
+    const first = await users.create(ann);
+    const second = await users.create({ ...ann, email: 'bob@example.io' });
+    const third = await users.create({ ...ann, email: 'cy@example.io' });
+    expect((await users.listNewest({ limit: 20 })).map((user) => user.id)).toEqual([third.id, second.id, first.id]);
+    expect((await users.listNewest({ limit: 1 })).map((user) => user.id)).toEqual([third.id]);
+    expect((await users.listNewest({ limit: 20, before: second.id.toUpperCase() })).map((user) => user.id)).toEqual([
+      first.id,
+    ]);
+    expect(await users.listNewest({ limit: 20, before: first.id })).toEqual([]);
+  });
+
+  it('lists the one user of an email, whatever its spelling', async () => {
+    await users.create(ann);
+    const bob = await users.create({ ...ann, email: 'bob@example.io' });
+    expect(await users.listNewest({ email: ' BOB@example.io', limit: 20 })).toEqual([bob]);
+    expect(await users.listNewest({ email: 'nobody@example.io', limit: 20 })).toEqual([]);
+  });
+
+  it('sets roles, normalized, and gives the updated user back', async () => {
+    const created = await users.create(ann);
+    const updated = await users.setRoles(created.id, ['admin', 'user']);
+    expect(updated?.roles).toEqual(['user', 'admin']);
+    expect((await users.findById(created.id))?.roles).toEqual(['user', 'admin']);
+    expect((await users.setRoles(created.id, []))?.roles).toEqual(['user']);
+    expect(await users.setRoles('000000000000000000000000', ['user'])).toBeNull();
+    expect(await users.setRoles('not-an-id', ['user'])).toBeNull();
+  });
+
+  it('locks and unlocks', async () => {
+    const created = await users.create(ann);
+    const at = new Date('2026-02-03T04:05:06.789Z');
+    expect(await users.setLockedAt(created.id, at)).toBe(true);
+    expect((await users.findById(created.id))?.lockedAt).toEqual(at);
+    expect(await users.setLockedAt(created.id, null)).toBe(true);
+    expect((await users.findById(created.id))?.lockedAt).toBeNull();
+    expect(await users.setLockedAt('000000000000000000000000', at)).toBe(false);
+    expect(await users.setLockedAt('not-an-id', at)).toBe(false);
+  });
+
   it('hands out copies: changing a returned user changes nothing stored', async () => {
     const created = await users.create(ann);
     created.email = 'mallory@example.io';
     created.createdAt.setFullYear(1999);
+    created.roles.push('admin');
     const stored = await users.findById(created.id);
     expect(stored?.email).toBe('ann@example.io');
+    expect(stored?.roles).toEqual(['user']);
     expect(stored?.createdAt.getFullYear()).not.toBe(1999);
   });
 }

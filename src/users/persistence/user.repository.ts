@@ -1,4 +1,4 @@
-import { NewUser, User } from '../domain/user';
+import { ListUsersQuery, NewUser, Role, User } from '../domain/user';
 
 /**
  * The port UsersService depends on. Bound to the Mongo or the memory adapter by
@@ -11,4 +11,10 @@ export abstract class UserRepository {
   abstract findByEmail(email: string): Promise<User | null>;
   /** @returns false when no such user exists. */
   abstract updatePasswordHash(id: string, passwordHash: string): Promise<boolean>;
+  /** Newest first (by id, which embeds creation time), strictly older than `before`. */
+  abstract listNewest(query: ListUsersQuery): Promise<User[]>;
+  /** @returns the updated user, or null when no such user exists. Roles come normalized (normalizeRoles). */
+  abstract setRoles(id: string, roles: Role[]): Promise<User | null>;
+  /** Locks (a date) or unlocks (null). @returns false when no such user exists. */
+  abstract setLockedAt(id: string, lockedAt: Date | null): Promise<boolean>;
 }

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { ObjectId } from 'bson';
-import { EmailTakenError, NewUser, normalizeEmail, User } from '../../domain/user';
+import {
+  DEFAULT_ROLES,
+  EmailTakenError,
+  ListUsersQuery,
+  NewUser,
+  normalizeEmail,
+  normalizeRoles,
+  Role,
+  User,
+} from '../../domain/user';
 import { UserRepository } from '../user.repository';
 
 /**
@@ -21,6 +30,8 @@ export class MemoryUserRepository extends UserRepository {
       email,
       name: input.name ?? null,
       passwordHash: input.passwordHash,
+      roles: normalizeRoles(input.roles ?? DEFAULT_ROLES),
+      lockedAt: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -47,6 +58,33 @@ export class MemoryUserRepository extends UserRepository {
     return Promise.resolve(true);
   }
 
+  listNewest({ email, limit, before }: ListUsersQuery): Promise<User[]> {
+    // Fixed-length lower-case hex compares as strings the way ObjectIds compare.
+    const cursor = before?.toLowerCase();
+    const wanted = email === undefined ? undefined : normalizeEmail(email);
+    const page = [...this.byId.values()]
+      .filter((user) => (cursor === undefined || user.id < cursor) && (wanted === undefined || user.email === wanted))
+      .sort((a, b) => (a.id < b.id ? 1 : -1))
+      .slice(0, limit);
+    return Promise.resolve(page.map(copy));
+  }
+
+  setRoles(id: string, roles: Role[]): Promise<User | null> {
+    const user = this.byId.get(id.toLowerCase());
+    if (!user) return Promise.resolve(null);
+    user.roles = normalizeRoles(roles);
+    user.updatedAt = new Date();
+    return Promise.resolve(copy(user));
+  }
+
+  setLockedAt(id: string, lockedAt: Date | null): Promise<boolean> {
+    const user = this.byId.get(id.toLowerCase());
+    if (!user) return Promise.resolve(false);
+    user.lockedAt = lockedAt && new Date(lockedAt);
+    user.updatedAt = new Date();
+    return Promise.resolve(true);
+  }
+
   private findStoredByEmail(email: string): User | undefined {
     for (const user of this.byId.values()) {
       if (user.email === email) return user;
@@ -57,5 +95,11 @@ export class MemoryUserRepository extends UserRepository {
 
 /** Callers get copies, so mutating a returned object never changes the store. */
 function copy(user: User): User {
-  return { ...user, createdAt: new Date(user.createdAt), updatedAt: new Date(user.updatedAt) };
+  return {
+    ...user,
+    roles: [...user.roles],
+    lockedAt: user.lockedAt && new Date(user.lockedAt),
+    createdAt: new Date(user.createdAt),
+    updatedAt: new Date(user.updatedAt),
+  };
 }

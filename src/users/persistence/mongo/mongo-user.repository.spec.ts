@@ -13,9 +13,11 @@ const ID = '665f1c2b9d3e4a0011111111';
  * user.repository.contract.spec.ts (with MONGODB_URI).
  */
 function failingModel(error: Error): Model<UserRecord> {
-  const query = { lean: () => query, exec: () => Promise.reject(error) };
+  const query = { sort: () => query, limit: () => query, lean: () => query, exec: () => Promise.reject(error) };
   return {
     create: () => Promise.reject(error),
+    find: () => query,
+    findByIdAndUpdate: () => query,
     findById: () => query,
     findOne: () => query,
     updateOne: () => query,
@@ -30,6 +32,9 @@ describe('MongoUserRepository when MongoDB is unreachable', () => {
     ['findById', () => users.findById(ID)],
     ['findByEmail', () => users.findByEmail('ann@example.io')],
     ['updatePasswordHash', () => users.updatePasswordHash(ID, 'h')],
+    ['listNewest', () => users.listNewest({ limit: 20, before: ID, email: 'ann@example.io' })],
+    ['setRoles', () => users.setRoles(ID, ['user'])],
+    ['setLockedAt', () => users.setLockedAt(ID, new Date())],
   ])('%s rejects with StoreUnavailableError("mongo")', async (_name, call) => {
     const error = await call().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StoreUnavailableError);

@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { FilterQuery, Model, Types } from 'mongoose';
 import { asStoreError, mongoCall } from '../../../database/mongo-errors';
 import { isObjectIdHex } from '../../../database/object-id';
-import { EmailTakenError, NewUser, normalizeEmail, User } from '../../domain/user';
+import {
+  DEFAULT_ROLES,
+  EmailTakenError,
+  ListUsersQuery,
+  NewUser,
+  normalizeEmail,
+  normalizeRoles,
+  Role,
+  User,
+} from '../../domain/user';
 import { UserRepository } from '../user.repository';
 import { toUser } from './user.mapper';
 import { USER_MODEL, UserLean, UserRecord } from './user.schema';
@@ -22,6 +31,7 @@ export class MongoUserRepository extends UserRepository {
         email: normalizeEmail(input.email),
         name: input.name ?? null,
         passwordHash: input.passwordHash,
+        roles: normalizeRoles(input.roles ?? DEFAULT_ROLES),
       });
       return toUser(created.toObject<UserLean>());
     } catch (error) {
@@ -51,6 +61,33 @@ export class MongoUserRepository extends UserRepository {
   async updatePasswordHash(id: string, passwordHash: string): Promise<boolean> {
     if (!isObjectIdHex(id)) return false;
     const result = await mongoCall(() => this.users.updateOne({ _id: id }, { $set: { passwordHash } }).exec());
+    return result.matchedCount === 1;
+  }
+
+  async listNewest({ email, limit, before }: ListUsersQuery): Promise<User[]> {
+    const filter: FilterQuery<UserRecord> = {};
+    if (before) filter._id = { $lt: new Types.ObjectId(before) };
+    if (email !== undefined) filter.email = normalizeEmail(email);
+    const records = await mongoCall(() =>
+      this.users.find(filter).sort({ _id: -1 }).limit(limit).lean<UserLean[]>().exec(),
+    );
+    return records.map(toUser);
+  }
+
+  async setRoles(id: string, roles: Role[]): Promise<User | null> {
+    if (!isObjectIdHex(id)) return null;
+    const record = await mongoCall(() =>
+      this.users
+        .findByIdAndUpdate(id, { $set: { roles: normalizeRoles(roles) } }, { new: true })
+        .lean<UserLean>()
+        .exec(),
+    );
+    return record ? toUser(record) : null;
+  }
+
+  async setLockedAt(id: string, lockedAt: Date | null): Promise<boolean> {
+    if (!isObjectIdHex(id)) return false;
+    const result = await mongoCall(() => this.users.updateOne({ _id: id }, { $set: { lockedAt } }).exec());
     return result.matchedCount === 1;
   }
 }

@@ -1,4 +1,4 @@
-import { User } from '../../domain/user';
+import { DEFAULT_ROLES, normalizeRoles, User } from '../../domain/user';
 import { UserLean } from './user.schema';
 
 /** The one place a user's `_id` becomes the domain's string id. */
@@ -8,6 +8,8 @@ export function toUser(record: UserLean): User {
     email: record.email,
     name: record.name ?? null,
     passwordHash: record.passwordHash,
+    roles: normalizeRoles(record.roles ?? DEFAULT_ROLES),
+    lockedAt: record.lockedAt ?? null,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

@@ -1,4 +1,5 @@
 import mongoose, { Types } from 'mongoose';
+import type { Role } from '../../domain/user';
 import { toUser } from './user.mapper';
 import { UserLean, UserRecord, UserSchema } from './user.schema';
 
@@ -26,6 +27,19 @@ describe('UserSchema', () => {
     expect(new UserModel({ email: 'a@b.io', passwordHash: 'h' }).name).toBeNull();
   });
 
+  it('defaults roles to user, each account its own list, and lockedAt to null', () => {
+    const ann = new UserModel({ email: 'a@b.io', passwordHash: 'h' });
+    const bob = new UserModel({ email: 'b@b.io', passwordHash: 'h' });
+    ann.roles.push('admin');
+    expect([...bob.roles]).toEqual(['user']);
+    expect(bob.lockedAt).toBeNull();
+  });
+
+  it('refuses a role that does not exist', () => {
+    const error = new UserModel({ email: 'a@b.io', passwordHash: 'h', roles: ['user', 'root'] }).validateSync();
+    expect(Object.keys(error?.errors ?? {})).toEqual(['roles.1']);
+  });
+
   it('requires email and passwordHash', () => {
     const error = new UserModel({}).validateSync();
     expect(Object.keys(error?.errors ?? {}).sort()).toEqual(['email', 'passwordHash']);
@@ -37,7 +51,18 @@ describe('toUser', () => {
     const _id = new Types.ObjectId();
     const createdAt = new Date('2026-01-01T00:00:00Z');
     const updatedAt = new Date('2026-01-02T00:00:00Z');
-    const record = { _id, __v: 3, email: 'ann@x.io', name: null, passwordHash: 'h', createdAt, updatedAt };
+    const lockedAt = new Date('2026-01-03T00:00:00Z');
+    const record = {
+      _id,
+      __v: 3,
+      email: 'ann@x.io',
+      name: null,
+      passwordHash: 'h',
+      roles: ['admin', 'user'] as Role[],
+      lockedAt,
+      createdAt,
+      updatedAt,
+    };
 
     const user = toUser(record);
 
@@ -46,12 +71,20 @@ describe('toUser', () => {
       email: 'ann@x.io',
       name: null,
       passwordHash: 'h',
+      roles: ['user', 'admin'],
+      lockedAt,
       createdAt,
       updatedAt,
     });
     expect(typeof user.id).toBe('string');
     expect(user).not.toHaveProperty('_id');
     expect(user).not.toHaveProperty('__v');
+  });
+
+  it('reads an account stored before roles and locking existed as a user, not locked', () => {
+    const user = toUser({ _id: new Types.ObjectId(), email: 'old@x.io', name: null, passwordHash: 'h' } as UserLean);
+    expect(user.roles).toEqual(['user']);
+    expect(user.lockedAt).toBeNull();
   });
 
   it('maps a hydrated document through toObject()', () => {
