@@ -1,4 +1,11 @@
-import { ForbiddenException, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import {
+  ConflictException,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { normalizeEmail, User } from '../users/domain/user';
 import { UsersService } from '../users/users.service';
@@ -12,6 +19,8 @@ import { RegistrationThrottle } from './throttle/registration-throttle';
 
 /** One body for unknown email and wrong password, so neither can be told apart. */
 export const BAD_CREDENTIALS = 'Invalid email or password';
+
+export const NO_PASSWORD = 'Account has no password';
 
 /** Credentials: registration and the password check behind every login. */
 @Injectable()
@@ -33,13 +42,14 @@ export class AuthService {
 
   /**
    * @throws 429 once the email or IP has spent its guesses, 401 for bad credentials.
-   * Unknown emails are verified against a dummy hash: both failures cost the same.
+   * Unknown emails, and accounts without a password (created by single sign-on), are verified
+   * against a dummy hash: every failure costs the same and answers the same.
    */
   async validateCredentials(email: string, password: string, ip: string): Promise<User> {
     const normalized = normalizeEmail(email);
     const user = await this.loginThrottle.guarded(normalized, ip, async () => {
       const found = await this.users.findByEmail(normalized);
-      const valid = found
+      const valid = found?.passwordHash
         ? await this.hasher.verify(found.passwordHash, password)
         : await this.hasher.verifyNothing(password);
       return valid ? found : null;
@@ -87,12 +97,15 @@ export class AuthService {
    * @throws 403 for a wrong current password (counted like a failed login, so it cannot
    * be guessed faster through this route). Every other session and family ends, and the
    * request's own credential is renewed (a cookie session gets a fresh id).
+   * @throws 409 for an account without a password (single sign-on): there is nothing to check it against.
    */
   async changePassword(userId: string, dto: ChangePasswordDto, req: Request, res: Response): Promise<void> {
     const found = await this.users.findById(userId);
     if (!found) throw new UnauthorizedException('Authentication required');
+    const { passwordHash } = found;
+    if (passwordHash === null) throw new ConflictException(NO_PASSWORD);
     const user = await this.loginThrottle.guarded(found.email, req.ip ?? 'unknown', async () =>
-      (await this.hasher.verify(found.passwordHash, dto.currentPassword)) ? found : null,
+      (await this.hasher.verify(passwordHash, dto.currentPassword)) ? found : null,
     );
     if (!user) throw new ForbiddenException('Current password is wrong');
     await this.users.updatePasswordHash(user.id, await this.hasher.hash(dto.newPassword));

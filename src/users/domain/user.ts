@@ -4,12 +4,21 @@ export interface User {
   /** NFKC, trimmed and lower-cased: the one spelling every comparison uses. */
   email: string;
   name: string | null;
-  passwordHash: string;
+  /** null for an account created by single sign-on: it has no password to log in with. */
+  passwordHash: string | null;
+  /** The provider accounts that log in as this user (single sign-on). */
+  identities: LinkedIdentity[];
   createdAt: Date;
   updatedAt: Date;
 }
 
-export type NewUser = Pick<User, 'email' | 'name' | 'passwordHash'>;
+/** An account at an OpenID provider: `sub` is unique only within its issuer. */
+export interface LinkedIdentity {
+  issuer: string;
+  subject: string;
+}
+
+export type NewUser = Pick<User, 'email' | 'name' | 'passwordHash'> & { identities?: LinkedIdentity[] };
 
 /** Thrown by a UserRepository when the email already belongs to an account. */
 export class EmailTakenError extends Error {
@@ -22,4 +31,12 @@ export class EmailTakenError extends Error {
 /** NFKC, trim and lower-case: `Ａnn@X.io ` and `ann@x.io` are one account. */
 export function normalizeEmail(email: string): string {
   return email.normalize('NFKC').trim().toLowerCase();
+}
+
+/** Thrown by a UserRepository when the provider account already logs in as another user. */
+export class IdentityTakenError extends Error {
+  constructor() {
+    super('This identity is already linked to another account');
+    this.name = 'IdentityTakenError';
+  }
 }

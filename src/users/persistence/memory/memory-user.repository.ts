@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ObjectId } from 'bson';
-import { EmailTakenError, NewUser, normalizeEmail, User } from '../../domain/user';
+import { EmailTakenError, IdentityTakenError, LinkedIdentity, NewUser, normalizeEmail, User } from '../../domain/user';
 import { UserRepository } from '../user.repository';
 
 /**
@@ -15,12 +15,17 @@ export class MemoryUserRepository extends UserRepository {
     // Normalized again so this store agrees with the Mongo schema's lowercase/trim.
     const email = normalizeEmail(input.email);
     if (this.findStoredByEmail(email)) return Promise.reject(new EmailTakenError());
+    const identities = (input.identities ?? []).map((identity) => ({ ...identity }));
+    if (identities.some((identity) => this.findStoredByIdentity(identity))) {
+      return Promise.reject(new IdentityTakenError());
+    }
     const now = new Date();
     const user: User = {
       id: new ObjectId().toHexString(),
       email,
       name: input.name ?? null,
       passwordHash: input.passwordHash,
+      identities,
       createdAt: now,
       updatedAt: now,
     };
@@ -39,12 +44,36 @@ export class MemoryUserRepository extends UserRepository {
     return Promise.resolve(user ? copy(user) : null);
   }
 
+  findByIdentity(identity: LinkedIdentity): Promise<User | null> {
+    const user = this.findStoredByIdentity(identity);
+    return Promise.resolve(user ? copy(user) : null);
+  }
+
+  linkIdentity(id: string, identity: LinkedIdentity): Promise<boolean> {
+    const user = this.byId.get(id.toLowerCase());
+    if (!user) return Promise.resolve(false);
+    const holder = this.findStoredByIdentity(identity);
+    if (holder && holder !== user) return Promise.reject(new IdentityTakenError());
+    if (!holder) {
+      user.identities.push({ ...identity });
+      user.updatedAt = new Date();
+    }
+    return Promise.resolve(true);
+  }
+
   updatePasswordHash(id: string, passwordHash: string): Promise<boolean> {
     const user = this.byId.get(id.toLowerCase());
     if (!user) return Promise.resolve(false);
     user.passwordHash = passwordHash;
     user.updatedAt = new Date();
     return Promise.resolve(true);
+  }
+
+  private findStoredByIdentity({ issuer, subject }: LinkedIdentity): User | undefined {
+    for (const user of this.byId.values()) {
+      if (user.identities.some((known) => known.issuer === issuer && known.subject === subject)) return user;
+    }
+    return undefined;
   }
 
   private findStoredByEmail(email: string): User | undefined {
@@ -57,5 +86,10 @@ export class MemoryUserRepository extends UserRepository {
 
 /** Callers get copies, so mutating a returned object never changes the store. */
 function copy(user: User): User {
-  return { ...user, createdAt: new Date(user.createdAt), updatedAt: new Date(user.updatedAt) };
+  return {
+    ...user,
+    identities: user.identities.map((identity) => ({ ...identity })),
+    createdAt: new Date(user.createdAt),
+    updatedAt: new Date(user.updatedAt),
+  };
 }

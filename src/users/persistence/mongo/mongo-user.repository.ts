@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { asStoreError, mongoCall } from '../../../database/mongo-errors';
 import { isObjectIdHex } from '../../../database/object-id';
-import { EmailTakenError, NewUser, normalizeEmail, User } from '../../domain/user';
+import { EmailTakenError, IdentityTakenError, LinkedIdentity, NewUser, normalizeEmail, User } from '../../domain/user';
 import { UserRepository } from '../user.repository';
 import { toUser } from './user.mapper';
 import { USER_MODEL, UserLean, UserRecord } from './user.schema';
@@ -22,11 +22,12 @@ export class MongoUserRepository extends UserRepository {
         email: normalizeEmail(input.email),
         name: input.name ?? null,
         passwordHash: input.passwordHash,
+        identities: input.identities ?? [],
       });
       return toUser(created.toObject<UserLean>());
     } catch (error) {
       // The unique index is the only race-free uniqueness check.
-      if (isDuplicateKeyError(error)) throw new EmailTakenError();
+      if (isDuplicateKeyError(error)) throw duplicateOf(error);
       throw asStoreError(error);
     }
   }
@@ -48,11 +49,40 @@ export class MongoUserRepository extends UserRepository {
     return record ? toUser(record) : null;
   }
 
+  async findByIdentity({ issuer, subject }: LinkedIdentity): Promise<User | null> {
+    const record = await mongoCall(() =>
+      this.users
+        .findOne({ identities: { $elemMatch: { issuer, subject } } })
+        .lean<UserLean>()
+        .exec(),
+    );
+    return record ? toUser(record) : null;
+  }
+
+  async linkIdentity(id: string, { issuer, subject }: LinkedIdentity): Promise<boolean> {
+    if (!isObjectIdHex(id)) return false;
+    try {
+      // $addToSet: linking twice changes nothing (the subdocument's fields are always in this order).
+      const result = await this.users.updateOne({ _id: id }, { $addToSet: { identities: { issuer, subject } } }).exec();
+      return result.matchedCount === 1;
+    } catch (error) {
+      // The unique (issuer, subject) index: another user holds it.
+      if (isDuplicateKeyError(error)) throw new IdentityTakenError();
+      throw asStoreError(error);
+    }
+  }
+
   async updatePasswordHash(id: string, passwordHash: string): Promise<boolean> {
     if (!isObjectIdHex(id)) return false;
     const result = await mongoCall(() => this.users.updateOne({ _id: id }, { $set: { passwordHash } }).exec());
     return result.matchedCount === 1;
   }
+}
+
+/** Which unique index a duplicate-key error broke: the email's, or an identity's. */
+function duplicateOf(error: unknown): Error {
+  const keyPattern = (error as { keyPattern?: Record<string, unknown> }).keyPattern ?? {};
+  return 'identities.issuer' in keyPattern ? new IdentityTakenError() : new EmailTakenError();
 }
 
 function isDuplicateKeyError(error: unknown): boolean {

@@ -7,7 +7,8 @@ export function toUser(record: UserLean): User {
     id: record._id.toString(),
     email: record.email,
     name: record.name ?? null,
-    passwordHash: record.passwordHash,
+    passwordHash: record.passwordHash ?? null,
+    identities: (record.identities ?? []).map(({ issuer, subject }) => ({ issuer, subject })),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
