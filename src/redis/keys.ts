@@ -19,6 +19,10 @@ export const redisKeys = {
   /** Denylist entries, checked together on every bearer request (one MGET). */
   deniedAccessToken: (userId: string, jti: string) => `deny:${user(userId)}:jti:${jti}`,
   deniedFamily: (userId: string, familyId: string) => `deny:${user(userId)}:fam:${familyId}`,
+  /** String: one pending SSO login (PKCE verifier, nonce, returnTo) by a hash of its `state`; taken with GETDEL. */
+  oidcState: (stateHash: string) => `oidc:state:${stateHash}`,
+  /** String: a token pair waiting for its front end, by a hash of the one-time code; taken with GETDEL. */
+  oidcCode: (codeHash: string) => `oidc:code:${codeHash}`,
 } as const;
 
 /** rate-limiter-flexible key prefixes: one key per counted email or IP. */

@@ -1,0 +1,56 @@
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiFoundResponse,
+  ApiQuery,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AuthService } from '../auth.service';
+import { Public } from '../decorators/public.decorator';
+import { OidcLoginQuery } from './dto/oidc-login.query';
+import { OidcService } from './oidc.service';
+
+/** Single sign-on (OpenID Connect): the routes that exist whenever OIDC_ISSUER_URL is set. */
+@ApiTags('auth')
+@Controller('auth/oidc')
+export class OidcController {
+  constructor(
+    private readonly oidc: OidcService,
+    private readonly auth: AuthService,
+  ) {}
+
+  @Public()
+  @Get('login')
+  @ApiFoundResponse({ description: "To the provider's authorization endpoint (code flow, PKCE S256, state, nonce)" })
+  @ApiBadRequestResponse({ description: 'returnTo is neither a path nor on an origin listed in CORS_ORIGINS' })
+  @ApiServiceUnavailableResponse({ description: 'The identity provider is unavailable' })
+  async login(@Query() query: OidcLoginQuery, @Res() res: Response): Promise<void> {
+    res.redirect(302, await this.oidc.authorizationUrl(query.returnTo));
+  }
+
+  /**
+   * The provider's redirect back. Credentials are issued by AuthService, as after a password
+   * login; tokens never travel in a URL: the fragment carries a one-time code for POST /auth/oidc/token.
+   */
+  @Public()
+  @Get('callback')
+  @ApiQuery({ name: 'code', required: false, description: "The provider's authorization code" })
+  @ApiQuery({ name: 'state', required: true })
+  @ApiFoundResponse({
+    description: 'To returnTo: with the session cookie (session, both) and/or `#code=<one-time code>` (jwt, both)',
+  })
+  @ApiBadRequestResponse({ description: 'Bad or replayed state, nonce mismatch, a code used twice' })
+  @ApiForbiddenResponse({ description: 'Sign-up is not open to the email domain (OIDC_ALLOWED_EMAIL_DOMAINS)' })
+  @ApiConflictResponse({ description: 'An account has this email and the provider did not verify it' })
+  @ApiServiceUnavailableResponse({ description: 'The identity provider is unavailable' })
+  async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const { user, returnTo } = await this.oidc.completeLogin(req);
+    const credentials = await this.auth.issueCredentials(req, res, user);
+    const fragment = credentials.accessToken ? `#code=${await this.oidc.holdTokens(credentials)}` : '';
+    res.redirect(302, `${returnTo}${fragment}`);
+  }
+}
