@@ -84,11 +84,13 @@ describe(`single sign-on (OIDC), ${STRATEGY} mode`, () => {
   }
 
   /** The credentials of a landing, checked for this mode: a cookie pair and/or an access token. */
-  async function credentialsOf(landing: Landing): Promise<{ cookie?: string; accessToken?: string }> {
+  async function credentialsOf(
+    landing: Landing,
+  ): Promise<{ cookie?: string; accessToken?: string; refreshToken?: string }> {
     expect(landing.callback.status).toBe(302);
     const cookieName = t.config.session.cookieName;
     const setCookie = landing.callback.headers.getSetCookie().find((header) => header.startsWith(`${cookieName}=`));
-    const result: { cookie?: string; accessToken?: string } = {};
+    const result: { cookie?: string; accessToken?: string; refreshToken?: string } = {};
     if (usesSessions) {
       expect(setCookie).toBeDefined();
       result.cookie = setCookie!.split(';')[0];
@@ -99,7 +101,10 @@ describe(`single sign-on (OIDC), ${STRATEGY} mode`, () => {
       expect(landing.code).toMatch(/^[\w-]{40,}$/);
       const res = await request(t.http).post('/auth/oidc/token').send({ code: landing.code }).expect(200);
       expect(Object.keys(res.body as object).sort()).toEqual(['accessToken', 'expiresIn', 'refreshToken', 'tokenType']);
-      result.accessToken = (res.body as { accessToken: string }).accessToken;
+      ({ accessToken: result.accessToken, refreshToken: result.refreshToken } = res.body as {
+        accessToken: string;
+        refreshToken: string;
+      });
     } else {
       expect(landing.code).toBeUndefined();
     }
@@ -307,6 +312,63 @@ describe(`single sign-on (OIDC), ${STRATEGY} mode`, () => {
         await request(t.http).post('/auth/oidc/token').send({ code: 'x' }).expect(404);
       });
     }
+  });
+
+  describe('logout', () => {
+    /** Each credential of the mode answers GET /auth/me with `status`. */
+    async function expectMe(credentials: { cookie?: string; accessToken?: string }, status: number): Promise<void> {
+      if (credentials.cookie) await request(t.http).get('/auth/me').set('Cookie', credentials.cookie).expect(status);
+      if (credentials.accessToken) {
+        await request(t.http).get('/auth/me').set('Authorization', `Bearer ${credentials.accessToken}`).expect(status);
+      }
+    }
+
+    it('back-channel logout ends the live cookie and bearer credentials of that provider session at once', async () => {
+      expect(t.config.jwt.revocation).toBe('denylist'); // else access tokens live until their exp, by design
+      const email = ssoEmail('backchannel');
+      const browser = new SsoBrowser();
+      const ending = await credentialsOf(await signIn(email, undefined, browser));
+      // The same account on another device: another provider session, which stays.
+      const staying = await credentialsOf(await signIn(email));
+      await expectMe(ending, 200);
+
+      await browser.signOut(`${provider.issuer}/session/end`);
+
+      await expectMe(ending, 401);
+      await expectMe(staying, 200);
+      if (ending.refreshToken) {
+        await request(t.http).post('/auth/refresh').send({ refreshToken: ending.refreshToken }).expect(401);
+        await request(t.http).post('/auth/refresh').send({ refreshToken: staying.refreshToken }).expect(200);
+      }
+    });
+
+    it('answers 400 to a logout token that is not one of the provider', async () => {
+      const forged = [
+        Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'logout+jwt' })).toString('base64url'),
+        Buffer.from(JSON.stringify({ iss: provider.issuer, aud: client.client_id, sid: 'x' })).toString('base64url'),
+        'c2lnbmF0dXJl',
+      ].join('.');
+      const res = await request(t.http)
+        .post('/auth/oidc/backchannel-logout')
+        .type('form')
+        .send({ logout_token: forged })
+        .expect(400);
+      expect((res.body as { message: string }).message).toMatch(/^Invalid logout token/);
+      await request(t.http).post('/auth/oidc/backchannel-logout').type('form').send({ logout_token: 'x' }).expect(400);
+    });
+
+    it("GET /auth/oidc/logout ends the credential and redirects to the provider's end-session endpoint", async () => {
+      const credentials = await credentialsOf(await signIn(ssoEmail('rp-logout')));
+      const logout = request(t.http).get('/auth/oidc/logout');
+      if (credentials.accessToken) logout.set('Authorization', `Bearer ${credentials.accessToken}`);
+      else logout.set('Cookie', credentials.cookie!);
+      const res = await logout.expect(302);
+      const target = new URL(res.headers.location);
+      expect(`${target.origin}${target.pathname}`).toBe(`${provider.issuer}/session/end`);
+      expect(target.searchParams.get('client_id')).toBe(client.client_id);
+      await expectMe(credentials.accessToken ? { accessToken: credentials.accessToken } : credentials, 401);
+      await request(t.http).get('/auth/oidc/logout').expect(401);
+    });
   });
 
   describe('provider down', () => {

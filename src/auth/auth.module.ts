@@ -39,6 +39,10 @@ import { OidcTicketStore } from './oidc/oidc-ticket.store';
 import { OidcTokenController } from './oidc/oidc-token.controller';
 import { OidcController } from './oidc/oidc.controller';
 import { OidcService } from './oidc/oidc.service';
+import { LogoutTokenVerifier } from './oidc/logout-token.verifier';
+import { MemorySsoLogins } from './oidc/memory-sso-logins';
+import { RedisSsoLogins } from './oidc/redis-sso-logins';
+import { SsoLogins } from './oidc/sso-logins';
 import { RedisOidcTicketStore } from './oidc/redis-oidc-ticket.store';
 
 interface MechanismParts {
@@ -100,7 +104,9 @@ function oidcParts(config: AppConfig): Pick<MechanismParts, 'controllers' | 'pro
     providers: [
       OidcIssuer,
       OidcService,
+      LogoutTokenVerifier,
       { provide: OidcTicketStore, useClass: config.redis ? RedisOidcTicketStore : MemoryOidcTicketStore },
+      { provide: SsoLogins, useClass: config.redis ? RedisSsoLogins : MemorySsoLogins },
     ],
   };
 }

@@ -58,9 +58,12 @@ export class AuthService {
     return user;
   }
 
-  /** After a successful password check: a session, tokens, or both, per AUTH_STRATEGY. */
-  async issueCredentials(req: Request, res: Response, user: User): Promise<Partial<TokenPair>> {
-    const login: LoginContext = { req, res, user, linked: {} };
+  /**
+   * After a successful password check or single sign-on: a session, tokens, or both, per
+   * AUTH_STRATEGY. `issued` receives their handles (the ids GET /auth/sessions shows).
+   */
+  async issueCredentials(req: Request, res: Response, user: User, issued: string[] = []): Promise<Partial<TokenPair>> {
+    const login: LoginContext = { req, res, user, linked: {}, issued };
     const fields: Partial<TokenPair> = {};
     for (const mechanism of this.mechanisms) Object.assign(fields, await mechanism.login(login));
     return fields;

@@ -23,6 +23,10 @@ export const redisKeys = {
   oidcState: (stateHash: string) => `oidc:state:${stateHash}`,
   /** String: a token pair waiting for its front end, by a hash of the one-time code; taken with GETDEL. */
   oidcCode: (codeHash: string) => `oidc:code:${codeHash}`,
+  /** Hash: handle → user id of every session and family one provider session (its `sid`) logged in. */
+  oidcProviderSession: (sessionHash: string) => `oidc:sid:${sessionHash}`,
+  /** Set: the handles of the user's sessions and families that came from single sign-on. */
+  oidcUserLogins: (userId: string) => `oidc:logins:${user(userId)}`,
 } as const;
 
 /** rate-limiter-flexible key prefixes: one key per counted email or IP. */

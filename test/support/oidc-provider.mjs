@@ -44,7 +44,13 @@ const provider = new Provider(issuer, {
     rpInitiatedLogout: { enabled: true },
   },
   cookies: { keys: ['oidc-test-provider-cookie-key-not-secret'] },
+  // Its SSRF protection refuses loopback addresses, where the service under test listens: the
+  // back-channel logout goes out without it (a test-only provider on 127.0.0.1).
+  fetch: (url, options) => globalThis.fetch(url, { ...options, dispatcher: undefined }),
 });
+
+// A failed back-channel call is otherwise silent; the spec's failure message shows this.
+provider.on('backchannel.error', (_ctx, error) => process.stderr.write(`backchannel.error: ${error.message}\n`));
 
 provider.listen(port, '127.0.0.1', () => process.stdout.write(`ready ${issuer}\n`));
 // The parent kills it with SIGTERM; exit at once rather than wait for open keep-alive sockets.

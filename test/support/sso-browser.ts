@@ -65,4 +65,22 @@ export class SsoBrowser {
     }
     throw new Error(`no redirect to ${callbackPrefix} after 20 steps (last: ${url})`);
   }
+
+  /**
+   * Signs out at the provider (RP-initiated logout at its end-session endpoint, confirmed on its
+   * page): the provider sends its back-channel logouts before it answers.
+   */
+  async signOut(endSessionUrl: string): Promise<void> {
+    const page = await this.request(endSessionUrl);
+    const html = await page.text();
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
+    if (page.status !== 200 || !action || !xsrf) {
+      throw new Error(`unexpected logout page (${page.status}) at ${endSessionUrl}:\n${html.slice(0, 2000)}`);
+    }
+    const confirmed = await this.request(new URL(action, endSessionUrl).href, { form: { xsrf, logout: 'yes' } });
+    if (confirmed.status < 300 || confirmed.status >= 400) {
+      throw new Error(`the provider did not confirm the logout (${confirmed.status}): ${await confirmed.text()}`);
+    }
+  }
 }

@@ -1,7 +1,10 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiUnauthorizedResponse,
   ApiForbiddenResponse,
   ApiFoundResponse,
   ApiQuery,
@@ -11,6 +14,8 @@ import {
 import type { Request, Response } from 'express';
 import { AuthService } from '../auth.service';
 import { Public } from '../decorators/public.decorator';
+import { AcceptsFormBody } from '../../common/require-json-body.interceptor';
+import { BackchannelLogoutDto } from './dto/backchannel-logout.dto';
 import { OidcLoginQuery } from './dto/oidc-login.query';
 import { OidcService } from './oidc.service';
 
@@ -48,9 +53,43 @@ export class OidcController {
   @ApiConflictResponse({ description: 'An account has this email and the provider did not verify it' })
   @ApiServiceUnavailableResponse({ description: 'The identity provider is unavailable' })
   async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const { user, returnTo } = await this.oidc.completeLogin(req);
-    const credentials = await this.auth.issueCredentials(req, res, user);
+    const login = await this.oidc.completeLogin(req);
+    const issued: string[] = [];
+    const credentials = await this.auth.issueCredentials(req, res, login.user, issued);
+    await this.oidc.recordLogin(login, issued);
     const fragment = credentials.accessToken ? `#code=${await this.oidc.holdTokens(credentials)}` : '';
-    res.redirect(302, `${returnTo}${fragment}`);
+    res.redirect(302, `${login.returnTo}${fragment}`);
+  }
+
+  @Get('logout')
+  @ApiFoundResponse({ description: "Credential ended; to the provider's end-session endpoint, or returnTo" })
+  @ApiBadRequestResponse({ description: 'returnTo is neither a path nor on an origin listed in CORS_ORIGINS' })
+  @ApiUnauthorizedResponse()
+  async logout(@Query() query: OidcLoginQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const target = await this.oidc.logoutRedirect(query.returnTo);
+    await this.auth.endCredentials(req, res);
+    res.redirect(302, target);
+  }
+
+  /**
+   * The provider tells that a user logged out there: every session and family that came from
+   * that provider session (or, without `sid`, from that account's SSO logins) ends now; with
+   * JWT_REVOCATION=denylist their access tokens too.
+   */
+  @Public()
+  @Post('backchannel-logout')
+  @HttpCode(HttpStatus.OK)
+  @AcceptsFormBody()
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiOkResponse({ description: 'Every session and family from that provider session (sid) or user ended' })
+  @ApiBadRequestResponse({ description: 'Invalid logout token' })
+  async backchannelLogout(@Body() dto: BackchannelLogoutDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+    for (const { userId, handle } of await this.oidc.loginsToEnd(dto.logout_token)) {
+      // Ended meanwhile (logout, expiry, an admin) is as good as ended now.
+      await this.auth.endSession(userId, handle, req, res).catch((error: unknown) => {
+        if (!(error instanceof NotFoundException)) throw error;
+      });
+    }
+    res.status(200).end();
   }
 }

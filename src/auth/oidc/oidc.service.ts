@@ -11,6 +11,8 @@ import type { TokenPair } from '../auth-mechanism';
 import { providerFailure } from './oidc-errors';
 import { OidcIssuer } from './oidc-issuer';
 import { OidcTicketStore } from './oidc-ticket.store';
+import { LogoutTokenVerifier } from './logout-token.verifier';
+import { SsoLogin, SsoLogins } from './sso-logins';
 
 /** How long a user may take at the provider between GET /auth/oidc/login and the callback. */
 const PENDING_LOGIN_TTL = 600;
@@ -31,7 +33,7 @@ export interface OidcLogin {
   providerSessionId?: string;
 }
 
-/** Tickets are stored under a hash: a leaked store holds no usable state or code. */
+/** Tickets (and provider sessions) are stored under a hash: a leaked store holds no usable state or code. */
 const hashOf = (value: string) => createHash('sha256').update(value).digest('base64url');
 
 /**
@@ -44,15 +46,23 @@ const hashOf = (value: string) => createHash('sha256').update(value).digest('bas
 export class OidcService {
   private readonly oidc: NonNullable<AppConfig['oidc']>;
   private readonly corsOrigins: ReadonlySet<string>;
+  /** The longest a session or refresh family can live: how long an SSO login is worth remembering. */
+  private readonly loginTtl: number;
 
   constructor(
     private readonly issuer: OidcIssuer,
     private readonly tickets: OidcTicketStore,
+    private readonly logins: SsoLogins,
+    private readonly logoutTokens: LogoutTokenVerifier,
     private readonly users: UsersService,
     config: ConfigService<AppConfig, true>,
   ) {
     this.oidc = config.get('oidc', { infer: true })!;
     this.corsOrigins = new Set(config.get('corsOrigins', { infer: true }));
+    this.loginTtl = Math.max(
+      config.get('session', { infer: true }).absoluteTtl,
+      config.get('jwt', { infer: true }).refreshAbsoluteTtl,
+    );
   }
 
   /**
@@ -60,7 +70,7 @@ export class OidcService {
    * @throws 400 for a `returnTo` that is neither a path nor on a listed origin, 503 while the provider is down.
    */
   async authorizationUrl(returnTo = '/'): Promise<string> {
-    const target = this.checkReturnTo(returnTo);
+    const target = this.returnTarget(returnTo);
     const client = await this.issuer.client();
     const state = generators.state();
     const pending: PendingLogin = {
@@ -123,6 +133,44 @@ export class OidcService {
     };
   }
 
+  /** Remembers what an SSO login issued (handles), under the provider session it came from, for its back-channel logout. */
+  recordLogin(login: OidcLogin, issued: string[]): Promise<void> {
+    const providerSession = login.providerSessionId ? this.providerSessionKey(login.providerSessionId) : null;
+    return this.logins.record(login.user.id, providerSession, issued, this.loginTtl);
+  }
+
+  /**
+   * The sessions and families a back-channel logout token ends: those of its provider session
+   * (`sid`) or, without one, every SSO login of the account its `sub` names. Each is forgotten
+   * here, ended by the caller.
+   * @throws 400 for an invalid logout token.
+   */
+  async loginsToEnd(logoutToken: string): Promise<SsoLogin[]> {
+    const { sid, sub } = await this.logoutTokens.verify(logoutToken);
+    if (sid) return this.logins.takeByProviderSession(this.providerSessionKey(sid));
+    const user = await this.users.findByIdentity({
+      issuer: (await this.issuer.client()).issuer.metadata.issuer,
+      subject: sub!,
+    });
+    return user ? this.logins.takeByUser(user.id) : [];
+  }
+
+  /**
+   * Where GET /auth/oidc/logout sends the browser: the provider's end-session endpoint (RP-initiated
+   * logout) when it has one, else `returnTo`; `returnTo` too while the provider is down: the
+   * local logout happens either way.
+   * @throws 400 for a `returnTo` that is neither a path nor on a listed origin.
+   */
+  async logoutRedirect(returnTo = '/'): Promise<string> {
+    const target = this.returnTarget(returnTo);
+    try {
+      const client = await this.issuer.client();
+      return client.issuer.metadata.end_session_endpoint ? client.endSessionUrl() : target;
+    } catch {
+      return target;
+    }
+  }
+
   /** Keeps a token pair for the front end behind a one-time code, which goes into the redirect's fragment. */
   async holdTokens(pair: Partial<TokenPair>): Promise<string> {
     const code = randomBytes(32).toString('base64url');
@@ -173,7 +221,7 @@ export class OidcService {
    * would make the callback an open redirect. The fragment is dropped: the callback writes its own.
    * @throws 400
    */
-  private checkReturnTo(returnTo: string): string {
+  returnTarget(returnTo: string): string {
     const refused = new BadRequestException('returnTo must be a path or a URL on an origin listed in CORS_ORIGINS');
     // `//host` and `/\host` are absolute to a browser.
     if (returnTo.startsWith('/') && !/^\/[/\\]/.test(returnTo)) {
@@ -189,5 +237,10 @@ export class OidcService {
     }
     if (!this.corsOrigins.has(url.origin)) throw refused;
     return `${url.origin}${url.pathname}${url.search}`;
+  }
+
+  /** A provider session is named by its issuer and `sid`. */
+  private providerSessionKey(sid: string): string {
+    return hashOf(`${this.oidc.issuerUrl}\n${sid}`);
   }
 }
