@@ -2,6 +2,7 @@ import request from 'supertest';
 import { startApp, STRATEGY, TestApp, usesSessions, usesTokens } from './support/app';
 import { nestError, PASSWORD, uniqueEmail } from './support/client';
 import { OidcTestProvider, TestClient } from './support/oidc-test-provider';
+import { contractRoutes } from './support/routes';
 import { freePort, SERVER_START_TIMEOUT_MS } from './support/server-process';
 import { SsoBrowser } from './support/sso-browser';
 
@@ -126,6 +127,22 @@ describe(`single sign-on (OIDC), ${STRATEGY} mode`, () => {
     expect(new Set(bodies.map((body) => body.id)).size).toBe(1);
     return bodies[0];
   }
+
+  it(`lists in the OpenAPI document exactly the routes of the route table for ${STRATEGY} mode with SSO`, async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
+    const routes = Object.entries(doc.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(routes.sort()).toEqual(contractRoutes(STRATEGY, false, false, true));
+    const publicRoutes = Object.entries(doc.paths).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(([, operation]) => Array.isArray(operation.security) && operation.security.length === 0)
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(publicRoutes.sort()).toEqual(contractRoutes(STRATEGY, false, true, true));
+  });
 
   describe('the code flow', () => {
     it('redirects to the provider with the code flow, PKCE S256, state and nonce', async () => {
