@@ -409,6 +409,17 @@ describe(`single sign-on (OIDC), ${STRATEGY} mode`, () => {
           });
           await request(down.http).get('/auth/oidc/callback').query({ code: 'x', state: 'y' }).expect(503);
 
+          // Logging out does not depend on the provider: the credential ends, the browser goes to returnTo.
+          const email = uniqueEmail('down');
+          await request(down.http).post('/auth/register').send({ email, password: PASSWORD }).expect(201);
+          const login = await request(down.http).post('/auth/login').send({ email, password: PASSWORD }).expect(200);
+          const credential = usesTokens
+            ? { Authorization: `Bearer ${(login.body as { accessToken: string }).accessToken}` }
+            : { Cookie: (login.headers['set-cookie'] as unknown as string[])[0].split(';')[0] };
+          const out = await request(down.http).get('/auth/oidc/logout').query({ returnTo: '/bye' }).set(credential);
+          expect([out.status, out.headers.location]).toEqual([302, '/bye']);
+          await request(down.http).get('/auth/me').set(credential).expect(401);
+
           late = await OidcTestProvider.start(client, port);
           const up = await request(down.http).get('/auth/oidc/login').expect(302);
           expect(up.headers.location).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/auth\\?`));
