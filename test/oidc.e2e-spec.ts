@@ -296,6 +296,20 @@ describe(`single sign-on (OIDC), ${STRATEGY} mode`, () => {
       });
     });
 
+    it('refuses (400) a callback brought by another browser than the one that started the login (login CSRF)', async () => {
+      // The attacker starts a login and signs in as themself, but hands the callback URL to the victim.
+      const callbackUrl = await throughProvider(new SsoBrowser(), ssoEmail('attacker'));
+      const res = await new SsoBrowser().request(callbackUrl);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        statusCode: 400,
+        message: 'This sign-in was not started in this browser: start the sign-in again',
+        error: 'Bad Request',
+      });
+      const cookieName = t.config.session.cookieName;
+      expect(res.headers.getSetCookie().filter((header) => header.startsWith(`${cookieName}=`))).toEqual([]);
+    });
+
     it('refuses (400) a callback with a state it never issued, or none', async () => {
       const bogus = await request(t.http).get('/auth/oidc/callback').query({ code: 'x', state: 'forged' }).expect(400);
       expect((bogus.body as { message: string }).message).toMatch(/state/);
@@ -306,7 +320,8 @@ describe(`single sign-on (OIDC), ${STRATEGY} mode`, () => {
       const browser = new SsoBrowser();
       const callbackUrl = new URL(await throughProvider(browser, ssoEmail('swap')));
       // A second login's state, with the first login's code: the verifier does not match the challenge.
-      const other = new URL((await request(t.http).get('/auth/oidc/login').expect(302)).headers.location);
+      const second = await browser.request(`${api}/auth/oidc/login`);
+      const other = new URL(second.headers.get('location') ?? '');
       callbackUrl.searchParams.set('state', other.searchParams.get('state')!);
       const res = await browser.request(callbackUrl.href);
       expect(res.status).toBe(400);

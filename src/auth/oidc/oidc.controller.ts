@@ -11,7 +11,10 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import { ConfigService } from '@nestjs/config';
+import type { CookieOptions, Request, Response } from 'express';
+import type { AppConfig } from '../../config/config.schema';
+import { baseCookieOptions } from '../session/session-cookie';
 import { AuthService } from '../auth.service';
 import { Public } from '../decorators/public.decorator';
 import { AcceptsFormBody } from '../../common/require-json-body.interceptor';
@@ -19,14 +22,28 @@ import { BackchannelLogoutDto } from './dto/backchannel-logout.dto';
 import { OidcLoginQuery } from './dto/oidc-login.query';
 import { OidcService } from './oidc.service';
 
+/** The cookie that binds a login to the browser that started it, for the 10 minutes it may take. */
+const LOGIN_COOKIE = 'oidc_login';
+const LOGIN_COOKIE_MAX_AGE_MS = 600_000;
+
 /** Single sign-on (OpenID Connect): the routes that exist whenever OIDC_ISSUER_URL is set. */
 @ApiTags('auth')
 @Controller('auth/oidc')
 export class OidcController {
+  private readonly loginCookie: { name: string; options: CookieOptions };
+
   constructor(
     private readonly oidc: OidcService,
     private readonly auth: AuthService,
-  ) {}
+    config: ConfigService<AppConfig, true>,
+  ) {
+    const cookie = config.get('cookie', { infer: true });
+    // Lax whatever COOKIE_SAMESITE says: the provider's redirect back is a cross-site navigation.
+    this.loginCookie = {
+      name: `${cookie.prefix}${LOGIN_COOKIE}`,
+      options: { ...baseCookieOptions(cookie), sameSite: 'lax' },
+    };
+  }
 
   @Public()
   @Get('login')
@@ -34,7 +51,9 @@ export class OidcController {
   @ApiBadRequestResponse({ description: 'returnTo is neither a path nor on an origin listed in CORS_ORIGINS' })
   @ApiServiceUnavailableResponse({ description: 'The identity provider is unavailable' })
   async login(@Query() query: OidcLoginQuery, @Res() res: Response): Promise<void> {
-    res.redirect(302, await this.oidc.authorizationUrl(query.returnTo));
+    const { url, browserBinding } = await this.oidc.startLogin(query.returnTo);
+    res.cookie(this.loginCookie.name, browserBinding, { ...this.loginCookie.options, maxAge: LOGIN_COOKIE_MAX_AGE_MS });
+    res.redirect(302, url);
   }
 
   /**
@@ -53,7 +72,8 @@ export class OidcController {
   @ApiConflictResponse({ description: 'An account has this email and the provider did not verify it' })
   @ApiServiceUnavailableResponse({ description: 'The identity provider is unavailable' })
   async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const login = await this.oidc.completeLogin(req);
+    const login = await this.oidc.completeLogin(req, cookieValue(req, this.loginCookie.name));
+    res.clearCookie(this.loginCookie.name, this.loginCookie.options);
     const issued: string[] = [];
     const credentials = await this.auth.issueCredentials(req, res, login.user, issued);
     await this.oidc.recordLogin(login, issued);
@@ -92,4 +112,13 @@ export class OidcController {
     }
     res.status(200).end();
   }
+}
+
+/** One cookie of the request, read from the header: cookie-parser runs only in modes with a session cookie. */
+function cookieValue(req: Request, name: string): string | undefined {
+  for (const pair of (req.headers.cookie ?? '').split(';')) {
+    const at = pair.indexOf('=');
+    if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
+  }
+  return undefined;
 }

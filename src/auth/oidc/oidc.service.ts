@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BadRequestException, ConflictException, ForbiddenException, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Request } from 'express';
@@ -24,6 +24,14 @@ interface PendingLogin {
   codeVerifier: string;
   nonce: string;
   returnTo: string;
+  /** Hash of the value the browser that started the login holds in a cookie. */
+  browser: string;
+}
+
+/** A login to start: where to send the browser, and what it must keep in a cookie until the callback. */
+export interface StartedLogin {
+  url: string;
+  browserBinding: string;
 }
 
 /** A finished SSO login: who, where to, and the provider's session (for its back-channel logout). */
@@ -35,6 +43,7 @@ export interface OidcLogin {
 
 /** Tickets (and provider sessions) are stored under a hash: a leaked store holds no usable state or code. */
 const hashOf = (value: string) => createHash('sha256').update(value).digest('base64url');
+const sameHash = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
  * Single sign-on with OpenID Connect, the authorization code flow with PKCE: builds the
@@ -66,20 +75,24 @@ export class OidcService {
   }
 
   /**
-   * The provider's authorization URL for a new login that ends at `returnTo`.
+   * The provider's authorization URL for a new login that ends at `returnTo`, and the value that
+   * binds the login to the browser that starts it: without it, a callback URL made by an attacker
+   * (their own code and state) would log a victim's browser into the attacker's account.
    * @throws 400 for a `returnTo` that is neither a path nor on a listed origin, 503 while the provider is down.
    */
-  async authorizationUrl(returnTo = '/'): Promise<string> {
+  async startLogin(returnTo = '/'): Promise<StartedLogin> {
     const target = this.returnTarget(returnTo);
     const client = await this.issuer.client();
     const state = generators.state();
+    const browserBinding = randomBytes(32).toString('base64url');
     const pending: PendingLogin = {
       codeVerifier: generators.codeVerifier(),
       nonce: generators.nonce(),
       returnTo: target,
+      browser: hashOf(browserBinding),
     };
     await this.tickets.put(redisKeys.oidcState(hashOf(state)), JSON.stringify(pending), PENDING_LOGIN_TTL);
-    return client.authorizationUrl({
+    const url = client.authorizationUrl({
       scope: this.oidc.scopes.join(' '),
       redirect_uri: this.oidc.redirectUri,
       state,
@@ -87,15 +100,17 @@ export class OidcService {
       code_challenge: generators.codeChallenge(pending.codeVerifier),
       code_challenge_method: 'S256',
     });
+    return { url, browserBinding };
   }
 
   /**
    * The provider's redirect back: the pending login of its `state` (taken: single use), the code
    * exchanged, the ID token validated, and the user found, linked or created.
-   * @throws 400 bad or replayed state, invalid response or code; 403 email domain not allowed;
-   *   409 the email belongs to an account and the provider did not verify it; 503 provider down.
+   * `browserBinding`: the cookie value of the browser that brings the callback.
+   * @throws 400 bad or replayed state, another browser, invalid response or code; 403 email domain
+   *   not allowed; 409 the email belongs to an account and the provider did not verify it; 503 provider down.
    */
-  async completeLogin(req: Request): Promise<OidcLogin> {
+  async completeLogin(req: Request, browserBinding: string | undefined): Promise<OidcLogin> {
     const client = await this.issuer.client();
     const params = client.callbackParams(req);
     if (typeof params.state !== 'string' || params.state === '') throw new BadRequestException('state is missing');
@@ -104,6 +119,9 @@ export class OidcService {
       throw new BadRequestException('Unknown, expired or already used state: start the sign-in again');
     }
     const pending = JSON.parse(stored) as PendingLogin;
+    if (!browserBinding || !sameHash(hashOf(browserBinding), pending.browser)) {
+      throw new BadRequestException('This sign-in was not started in this browser: start the sign-in again');
+    }
     if (params.error) {
       throw new BadRequestException(
         `The identity provider refused the sign-in: ${params.error_description ?? params.error}`,
