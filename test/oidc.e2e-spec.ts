@@ -18,6 +18,13 @@ const ALLOWED_DOMAIN = 'sso.example.test';
 /** A login name at the test provider: the account's email, verified unless `#unverified` follows. */
 const ssoEmail = (label: string) => uniqueEmail(label).replace('@example.com', `@${ALLOWED_DOMAIN}`);
 
+/** One service under test, as the provider knows it. */
+interface Site {
+  t: TestApp;
+  api: string;
+  client: TestClient;
+}
+
 interface Landing {
   /** The callback's response. */
   callback: Response;
@@ -32,19 +39,28 @@ describe(`single sign-on (OIDC), ${STRATEGY} mode`, () => {
   let t: TestApp;
   let api: string;
   let client: TestClient;
+  let main: Site;
+  /** A second client, whose logout tokens carry no `sid` (backchannel_logout_session_required false). */
+  let withoutSid: { port: number; client: TestClient };
+
+  /** The client the provider registers for a service at `api`. */
+  const clientFor = (api: string, clientId: string, sessionRequired = true): TestClient => ({
+    client_id: clientId,
+    client_secret: `${clientId}-secret`,
+    redirect_uris: [`${api}/auth/oidc/callback`],
+    post_logout_redirect_uris: [`${api}/`],
+    backchannel_logout_uri: `${api}/auth/oidc/backchannel-logout`,
+    backchannel_logout_session_required: sessionRequired,
+  });
 
   beforeAll(async () => {
-    // The service's address must be known before the provider registers its callback.
+    // The services' addresses must be known before the provider registers their callbacks.
     const port = await freePort();
     api = `http://127.0.0.1:${port}`;
-    client = {
-      client_id: 'nest-dual-auth-e2e',
-      client_secret: 'e2e-client-secret',
-      redirect_uris: [`${api}/auth/oidc/callback`],
-      post_logout_redirect_uris: [`${api}/`],
-      backchannel_logout_uri: `${api}/auth/oidc/backchannel-logout`,
-    };
-    provider = await OidcTestProvider.start(client);
+    client = clientFor(api, 'nest-dual-auth-e2e');
+    const otherPort = await freePort();
+    withoutSid = { port: otherPort, client: clientFor(`http://127.0.0.1:${otherPort}`, 'without-sid', false) };
+    provider = await OidcTestProvider.start([client, withoutSid.client]);
     t = await startApp({
       OIDC_ISSUER_URL: provider.issuer,
       OIDC_CLIENT_ID: client.client_id,
@@ -55,6 +71,7 @@ describe(`single sign-on (OIDC), ${STRATEGY} mode`, () => {
     });
     // The provider's back-channel calls and the browser's redirects need a real listener.
     await t.app.listen(port, '127.0.0.1');
+    main = { t, api, client };
   }, 2 * SERVER_START_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -63,18 +80,28 @@ describe(`single sign-on (OIDC), ${STRATEGY} mode`, () => {
   });
 
   /** The service's login route to the provider's redirect back, signed in as `login`: the callback URL. */
-  async function throughProvider(browser: SsoBrowser, login: string, returnTo?: string): Promise<string> {
+  async function throughProvider(
+    browser: SsoBrowser,
+    login: string,
+    returnTo?: string,
+    site: Site = main,
+  ): Promise<string> {
     const query = returnTo === undefined ? '' : `?returnTo=${encodeURIComponent(returnTo)}`;
-    const start = await browser.request(`${api}/auth/oidc/login${query}`);
+    const start = await browser.request(`${site.api}/auth/oidc/login${query}`);
     expect(start.status).toBe(302);
     const authorization = new URL(start.headers.get('location') ?? '');
     expect(authorization.origin).toBe(provider.issuer);
-    return browser.signIn(authorization.href, login, client.redirect_uris[0]);
+    return browser.signIn(authorization.href, login, site.client.redirect_uris[0]);
   }
 
   /** The whole sign-in, callback included. */
-  async function signIn(login: string, returnTo?: string, browser = new SsoBrowser()): Promise<Landing> {
-    const callback = await browser.request(await throughProvider(browser, login, returnTo));
+  async function signIn(
+    login: string,
+    returnTo?: string,
+    browser = new SsoBrowser(),
+    site: Site = main,
+  ): Promise<Landing> {
+    const callback = await browser.request(await throughProvider(browser, login, returnTo, site));
     const location = callback.headers.get('location') ?? '';
     const [target, fragment] = location.split('#');
     return {
@@ -87,9 +114,10 @@ describe(`single sign-on (OIDC), ${STRATEGY} mode`, () => {
   /** The credentials of a landing, checked for this mode: a cookie pair and/or an access token. */
   async function credentialsOf(
     landing: Landing,
+    site: Site = main,
   ): Promise<{ cookie?: string; accessToken?: string; refreshToken?: string }> {
     expect(landing.callback.status).toBe(302);
-    const cookieName = t.config.session.cookieName;
+    const cookieName = site.t.config.session.cookieName;
     const setCookie = landing.callback.headers.getSetCookie().find((header) => header.startsWith(`${cookieName}=`));
     const result: { cookie?: string; accessToken?: string; refreshToken?: string } = {};
     if (usesSessions) {
@@ -100,7 +128,7 @@ describe(`single sign-on (OIDC), ${STRATEGY} mode`, () => {
     }
     if (usesTokens) {
       expect(landing.code).toMatch(/^[\w-]{40,}$/);
-      const res = await request(t.http).post('/auth/oidc/token').send({ code: landing.code }).expect(200);
+      const res = await request(site.t.http).post('/auth/oidc/token').send({ code: landing.code }).expect(200);
       expect(Object.keys(res.body as object).sort()).toEqual(['accessToken', 'expiresIn', 'refreshToken', 'tokenType']);
       ({ accessToken: result.accessToken, refreshToken: result.refreshToken } = res.body as {
         accessToken: string;
@@ -348,12 +376,49 @@ describe(`single sign-on (OIDC), ${STRATEGY} mode`, () => {
 
   describe('logout', () => {
     /** Each credential of the mode answers GET /auth/me with `status`. */
-    async function expectMe(credentials: { cookie?: string; accessToken?: string }, status: number): Promise<void> {
-      if (credentials.cookie) await request(t.http).get('/auth/me').set('Cookie', credentials.cookie).expect(status);
+    async function expectMe(
+      credentials: { cookie?: string; accessToken?: string },
+      status: number,
+      site: Site = main,
+    ): Promise<void> {
+      if (credentials.cookie) {
+        await request(site.t.http).get('/auth/me').set('Cookie', credentials.cookie).expect(status);
+      }
       if (credentials.accessToken) {
-        await request(t.http).get('/auth/me').set('Authorization', `Bearer ${credentials.accessToken}`).expect(status);
+        await request(site.t.http)
+          .get('/auth/me')
+          .set('Authorization', `Bearer ${credentials.accessToken}`)
+          .expect(status);
       }
     }
+
+    it('back-channel logout without sid ends every SSO login of that account at once', async () => {
+      const other = await startApp({
+        OIDC_ISSUER_URL: provider.issuer,
+        OIDC_CLIENT_ID: withoutSid.client.client_id,
+        OIDC_CLIENT_SECRET: withoutSid.client.client_secret,
+        OIDC_REDIRECT_URI: withoutSid.client.redirect_uris[0],
+      });
+      try {
+        await other.app.listen(withoutSid.port, '127.0.0.1');
+        const site: Site = { t: other, api: `http://127.0.0.1:${withoutSid.port}`, client: withoutSid.client };
+        const email = ssoEmail('without-sid');
+        const browser = new SsoBrowser();
+        const first = await credentialsOf(await signIn(email, undefined, browser, site), site);
+        // Another device: another provider session, but the same account, so it ends too.
+        const second = await credentialsOf(await signIn(email, undefined, new SsoBrowser(), site), site);
+        const bystander = await credentialsOf(await signIn(ssoEmail('bystander'), undefined, undefined, site), site);
+        await expectMe(first, 200, site);
+
+        await browser.signOut(`${provider.issuer}/session/end`);
+
+        await expectMe(first, 401, site);
+        await expectMe(second, 401, site);
+        await expectMe(bystander, 200, site);
+      } finally {
+        await other.close();
+      }
+    });
 
     it('back-channel logout ends the live cookie and bearer credentials of that provider session at once', async () => {
       expect(t.config.jwt.revocation).toBe('denylist'); // else access tokens live until their exp, by design

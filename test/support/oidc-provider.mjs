@@ -4,8 +4,8 @@
  * (oidc-test-provider.ts), configured by environment variables:
  *
  *   OP_PORT    the port to listen on (the issuer is http://127.0.0.1:<OP_PORT>)
- *   OP_CLIENT  the registered client, as JSON (client_id, client_secret, redirect_uris,
- *              post_logout_redirect_uris, backchannel_logout_uri)
+ *   OP_CLIENTS the registered clients, a JSON array (client_id, client_secret, redirect_uris,
+ *              post_logout_redirect_uris, backchannel_logout_uri, backchannel_logout_session_required)
  *
  * Its development login form (devInteractions) accepts any login name as the account id, and
  * the claims of that account come from the name, so that each spec controls them:
@@ -16,19 +16,17 @@
 import Provider from 'oidc-provider';
 
 const port = Number(process.env.OP_PORT);
-const client = JSON.parse(process.env.OP_CLIENT);
+const clients = JSON.parse(process.env.OP_CLIENTS);
 const issuer = `http://127.0.0.1:${port}`;
 
 const provider = new Provider(issuer, {
-  clients: [
-    {
-      grant_types: ['authorization_code'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_basic',
-      backchannel_logout_session_required: true,
-      ...client,
-    },
-  ],
+  clients: clients.map((client) => ({
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+    backchannel_logout_session_required: true,
+    ...client,
+  })),
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
   // Names the account after its login name; the email and whether it is verified, as above.
   findAccount: (_ctx, accountId) => ({

@@ -9,6 +9,8 @@ export interface TestClient {
   redirect_uris: string[];
   post_logout_redirect_uris?: string[];
   backchannel_logout_uri?: string;
+  /** Whether its logout tokens carry the provider session (`sid`); true unless said otherwise. */
+  backchannel_logout_session_required?: boolean;
 }
 
 /** Every provider still running in this worker: killed if the worker exits without a teardown. */
@@ -36,14 +38,14 @@ export class OidcTestProvider {
    * detector, as for the server (SERVER_START_TIMEOUT_MS): node loads oidc-provider in well under
    * a second on an idle machine, far longer on a busy one.
    */
-  static async start(client: TestClient, port?: number): Promise<OidcTestProvider> {
+  static async start(clients: TestClient | TestClient[], port?: number): Promise<OidcTestProvider> {
     const listenOn = port ?? (await freePort());
     const child = spawn(process.execPath, [join(__dirname, 'oidc-provider.mjs')], {
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         OP_PORT: String(listenOn),
-        OP_CLIENT: JSON.stringify(client),
+        OP_CLIENTS: JSON.stringify([clients].flat()),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
