@@ -1,23 +1,23 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Post, Query, Req, Res } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiConsumes,
-  ApiOkResponse,
-  ApiUnauthorizedResponse,
   ApiForbiddenResponse,
   ApiFoundResponse,
+  ApiOkResponse,
   ApiQuery,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { ConfigService } from '@nestjs/config';
 import type { CookieOptions, Request, Response } from 'express';
+import { AcceptsFormBody } from '../../common/require-json-body.interceptor';
 import type { AppConfig } from '../../config/config.schema';
-import { baseCookieOptions } from '../session/session-cookie';
 import { AuthService } from '../auth.service';
 import { Public } from '../decorators/public.decorator';
-import { AcceptsFormBody } from '../../common/require-json-body.interceptor';
+import { baseCookieOptions } from '../session/session-cookie';
 import { BackchannelLogoutDto } from './dto/backchannel-logout.dto';
 import { OidcLoginQuery } from './dto/oidc-login.query';
 import { OidcService } from './oidc.service';
@@ -67,7 +67,9 @@ export class OidcController {
   @ApiFoundResponse({
     description: 'To returnTo: with the session cookie (session, both) and/or `#code=<one-time code>` (jwt, both)',
   })
-  @ApiBadRequestResponse({ description: 'Bad or replayed state, nonce mismatch, a code used twice' })
+  @ApiBadRequestResponse({
+    description: 'Bad or replayed state, started in another browser, nonce mismatch, a code used twice',
+  })
   @ApiForbiddenResponse({ description: 'Sign-up is not open to the email domain (OIDC_ALLOWED_EMAIL_DOMAINS)' })
   @ApiConflictResponse({ description: 'An account has this email and the provider did not verify it' })
   @ApiServiceUnavailableResponse({ description: 'The identity provider is unavailable' })
