@@ -23,6 +23,8 @@ export const redisKeys = {
   oidcState: (stateHash: string) => `oidc:state:${stateHash}`,
   /** String: a token pair waiting for its front end, by a hash of the one-time code; taken with GETDEL. */
   oidcCode: (codeHash: string) => `oidc:code:${codeHash}`,
+  /** String: the `jti` of a logout token already acted on, for as long as such a token is accepted. */
+  oidcLogoutToken: (jti: string) => `oidc:jti:${jti}`,
   /** Hash: handle → user id of every session and family one provider session (its `sid`) logged in. */
   oidcProviderSession: (sessionHash: string) => `oidc:sid:${sessionHash}`,
   /** Set: the handles of the user's sessions and families that came from single sign-on. */

@@ -14,6 +14,13 @@ export class MemoryOidcTicketStore extends OidcTicketStore {
     return Promise.resolve();
   }
 
+  async putNew(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    const existing = this.tickets.get(key);
+    if (existing && existing.expiresAt > Date.now()) return false;
+    await this.put(key, value, ttlSeconds);
+    return true;
+  }
+
   take(key: string): Promise<string | null> {
     const ticket = this.tickets.get(key);
     this.tickets.delete(key);

@@ -8,6 +8,9 @@ export abstract class OidcTicketStore {
   /** Stores `value` under `key` for `ttlSeconds`. */
   abstract put(key: string, value: string, ttlSeconds: number): Promise<void>;
 
+  /** Stores `value` under `key` unless something is there already: true when it stored it. */
+  abstract putNew(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+
   /** The value stored under `key`, removed in the same step; null when absent, expired or already taken. */
   abstract take(key: string): Promise<string | null>;
 }

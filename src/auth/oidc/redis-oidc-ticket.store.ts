@@ -4,7 +4,7 @@ import { redisCall } from '../../redis/redis-errors';
 import { REDIS } from '../../redis/redis.module';
 import { OidcTicketStore } from './oidc-ticket.store';
 
-/** Tickets in Redis: SET EX to store, GETDEL to take (single use across every instance). */
+/** Tickets in Redis: SET EX (NX) to store, GETDEL to take (single use across every instance). */
 @Injectable()
 export class RedisOidcTicketStore extends OidcTicketStore {
   constructor(@Inject(REDIS) private readonly redis: RedisClient) {
@@ -13,6 +13,10 @@ export class RedisOidcTicketStore extends OidcTicketStore {
 
   async put(key: string, value: string, ttlSeconds: number): Promise<void> {
     await redisCall(() => this.redis.set(key, value, 'EX', ttlSeconds));
+  }
+
+  async putNew(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    return (await redisCall(() => this.redis.set(key, value, 'EX', ttlSeconds, 'NX'))) === 'OK';
   }
 
   take(key: string): Promise<string | null> {

@@ -29,6 +29,16 @@ function contract(name: string, makeTickets: () => OidcTicketStore, makeLogins: 
       expect(taken.sort()).toEqual(['pair', null].sort());
     });
 
+    it('stores a new ticket only where none is: of two concurrent writers, one wins', async () => {
+      const tickets = makeTickets();
+      const key = `oidc:jti:${randomUUID()}`;
+      const stored = await Promise.all([tickets.putNew(key, 'a', 60), tickets.putNew(key, 'b', 60)]);
+      expect(stored.sort()).toEqual([false, true]);
+      expect(await tickets.putNew(key, 'c', 60)).toBe(false);
+      expect(['a', 'b']).toContain(await tickets.take(key));
+      expect(await tickets.putNew(key, 'c', 60)).toBe(true);
+    });
+
     it('forgets a ticket once its time is up', async () => {
       const tickets = makeTickets();
       const key = `oidc:code:${randomUUID()}`;
