@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import { urlencoded, type NextFunction, type Request, type Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
@@ -37,6 +37,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   });
   app.use(refusePrototypeQueryKeys);
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refusePrototypeKeys, verify: checkJsonBytes });
+  // The OpenID provider posts its back-channel logout as a form (the only form the API takes).
+  if (config.oidc) app.use('/auth/oidc/backchannel-logout', urlencoded({ extended: false, limit: BODY_LIMIT }));
   app.useGlobalInterceptors(new RequireJsonBodyInterceptor());
   app.useGlobalPipes(new AppValidationPipe());
   setUpSwagger(app, config);

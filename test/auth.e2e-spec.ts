@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { SESSION_PREFIX as SESSION_KEY_PREFIX } from '../src/redis/keys';
+import { UsersService } from '../src/users/users.service';
 import { startApp, STRATEGY, TestApp, testRedis, usesSessions, usesTokens } from './support/app';
 import {
   ApiClient,
@@ -155,6 +156,15 @@ describe('auth', () => {
       } else {
         expect(Object.keys(body)).toEqual(['user']);
       }
+    });
+
+    it('answers an account without a password (created by single sign-on) as it answers a wrong password', async () => {
+      const email = uniqueEmail('sso-only');
+      await t.app.get(UsersService).create({ email, name: null, passwordHash: null });
+      const wrong = await login(t.http, uniqueEmail('nobody'), PASSWORD).expect(401);
+      const res = await login(t.http, email, PASSWORD).expect(401);
+      expect(res.body).toEqual(wrong.body);
+      expect(setCookies(res).filter((header) => header.startsWith(`${cookieName()}=`))).toEqual([]);
     });
 
     it('gives the same 401 body for an unknown email and a wrong password, and no credential', async () => {

@@ -26,6 +26,8 @@ export interface LoginContext {
   res: Response;
   user: User;
   linked: LinkedCredentials;
+  /** Each mechanism adds the handle (as GET /auth/sessions names it) of what it issued. */
+  issued: string[];
 }
 
 /** One logout: the refresh token named in the body, and what the request's credentials were issued with. */

@@ -86,7 +86,7 @@ export class AuthController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<LoginResponse> {
-    const credentials = await this.auth.issueCredentials(req, res, user);
+    const credentials = await this.auth.issueCredentials(req, res, user, 'password');
     return { user: UserResponse.from(user), ...credentials };
   }
 

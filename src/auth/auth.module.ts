@@ -35,6 +35,17 @@ import { JwksController } from './tokens/jwks.controller';
 import { TokenAuthController } from './tokens/token-auth.controller';
 import { TokenService } from './tokens/token.service';
 import { TokenStore } from './tokens/token.store';
+import { MemoryOidcTicketStore } from './oidc/memory-oidc-ticket.store';
+import { OidcIssuer } from './oidc/oidc-issuer';
+import { OidcTicketStore } from './oidc/oidc-ticket.store';
+import { OidcTokenController } from './oidc/oidc-token.controller';
+import { OidcController } from './oidc/oidc.controller';
+import { OidcService } from './oidc/oidc.service';
+import { LogoutTokenVerifier } from './oidc/logout-token.verifier';
+import { MemorySsoLogins } from './oidc/memory-sso-logins';
+import { RedisSsoLogins } from './oidc/redis-sso-logins';
+import { SsoLogins } from './oidc/sso-logins';
+import { RedisOidcTicketStore } from './oidc/redis-oidc-ticket.store';
 
 interface MechanismParts {
   mechanism: Type<AuthMechanism>;
@@ -84,6 +95,25 @@ function tokenParts(config: AppConfig): MechanismParts {
 }
 
 /**
+ * Single sign-on, when OIDC_ISSUER_URL is set: a way of logging in, not of carrying the
+ * identity, so it ends in AuthService.issueCredentials like the password login.
+ */
+function oidcParts(config: AppConfig): Pick<MechanismParts, 'controllers' | 'providers'> {
+  if (!config.oidc) return { controllers: [], providers: [] };
+  return {
+    // The one-time code's exchange exists where tokens do.
+    controllers: [OidcController, ...(config.authStrategy !== 'session' ? [OidcTokenController] : [])],
+    providers: [
+      OidcIssuer,
+      OidcService,
+      LogoutTokenVerifier,
+      { provide: OidcTicketStore, useClass: config.redis ? RedisOidcTicketStore : MemoryOidcTicketStore },
+      { provide: SsoLogins, useClass: config.redis ? RedisSsoLogins : MemorySsoLogins },
+    ],
+  };
+}
+
+/**
  * The only place that reads AUTH_STRATEGY. It decides which mechanisms stand behind the
  * global AuthenticatedGuard, which mode-specific routes exist, and which middleware runs;
  * the rest of the application never knows how a request was authenticated.
@@ -100,13 +130,14 @@ export class AuthModule implements NestModule {
       ...(config.authStrategy !== 'jwt' ? [sessionParts(config)] : []),
     ];
     const mechanisms = parts.map((part) => part.mechanism);
+    const sso = oidcParts(config);
 
     return {
       module: AuthModule,
       // Global for AuthService: AdminModule ends a user's sessions through the same mechanisms.
       global: true,
       imports: [UsersModule, AuditModule, ...parts.flatMap((part) => part.imports ?? [])],
-      controllers: [AuthController, ...parts.flatMap((part) => part.controllers)],
+      controllers: [AuthController, ...parts.flatMap((part) => part.controllers), ...sso.controllers],
       providers: [
         AuthService,
         AppPassport,
@@ -115,6 +146,7 @@ export class AuthModule implements NestModule {
         LoginThrottle,
         RegistrationThrottle,
         ...parts.flatMap((part) => [part.mechanism, ...part.providers]),
+        ...sso.providers,
         { provide: AUTH_MECHANISMS, useFactory: (...all: AuthMechanism[]) => all, inject: mechanisms },
         AuthenticatedGuard,
         // useExisting, so that a testing module's overrideProvider(AuthenticatedGuard) reaches it (overrideGuard

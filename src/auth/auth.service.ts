@@ -1,4 +1,11 @@
-import { ForbiddenException, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import {
+  ConflictException,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import { AuditService } from '../audit/audit.service';
@@ -18,7 +25,12 @@ import { RegistrationThrottle } from './throttle/registration-throttle';
 export const BAD_CREDENTIALS = 'Invalid email or password';
 export const ACCOUNT_LOCKED = 'Account is locked';
 
+export const NO_PASSWORD = 'Account has no password';
+
 /** Credentials: registration and the password check behind every login. */
+/** How a login proved who the user is: recorded in its audit events. */
+export type LoginMethod = 'password' | 'oidc';
+
 @Injectable()
 export class AuthService {
   /** ADMIN_EMAILS, normalized: these accounts are made admins when they register or log in. */
@@ -48,7 +60,8 @@ export class AuthService {
   /**
    * @throws 429 once the email or IP has spent its guesses, 401 for bad credentials, 403 for a
    * locked account: only after the password check, so that it tells a guesser nothing.
-   * Unknown emails are verified against a dummy hash: both failures cost the same.
+   * Unknown emails, and accounts without a password (created by single sign-on), are verified
+   * against a dummy hash: every failure costs the same and answers the same.
    */
   async validateCredentials(email: string, password: string, req: Request): Promise<User> {
     const normalized = normalizeEmail(email);
@@ -57,7 +70,7 @@ export class AuthService {
     try {
       user = await this.loginThrottle.guarded(normalized, req.ip ?? 'unknown', async () => {
         found = await this.users.findByEmail(normalized);
-        const valid = found
+        const valid = found?.passwordHash
           ? await this.hasher.verify(found.passwordHash, password)
           : await this.hasher.verifyNothing(password);
         return valid ? found : null;
@@ -74,19 +87,36 @@ export class AuthService {
       this.audit.record('login.failed', req, { userId }, { email: normalized, reason: 'bad_credentials' });
       throw new UnauthorizedException(BAD_CREDENTIALS);
     }
+    return this.admit(user, req, 'password');
+  }
+
+  /**
+   * After the identity is proven (a password, or single sign-on): a locked account is refused
+   * (403), and an account listed in ADMIN_EMAILS becomes an admin.
+   */
+  async admit(user: User, req: Request, method: LoginMethod): Promise<User> {
     if (user.lockedAt) {
-      this.audit.record('login.failed', req, { userId: user.id }, { email: normalized, reason: 'locked' });
+      this.audit.record('login.failed', req, { userId: user.id }, { email: user.email, reason: 'locked', method });
       throw new ForbiddenException(ACCOUNT_LOCKED);
     }
     return this.bootstrapAdmin(user, req);
   }
 
-  /** After a successful password check: a session, tokens, or both, per AUTH_STRATEGY. */
-  async issueCredentials(req: Request, res: Response, user: User): Promise<Partial<TokenPair>> {
-    const login: LoginContext = { req, res, user, linked: {} };
+  /**
+   * After a successful password check or single sign-on: a session, tokens, or both, per
+   * AUTH_STRATEGY. `issued` receives their handles (the ids GET /auth/sessions shows).
+   */
+  async issueCredentials(
+    req: Request,
+    res: Response,
+    user: User,
+    method: LoginMethod,
+    issued: string[] = [],
+  ): Promise<Partial<TokenPair>> {
+    const login: LoginContext = { req, res, user, linked: {}, issued };
     const fields: Partial<TokenPair> = {};
     for (const mechanism of this.mechanisms) Object.assign(fields, await mechanism.login(login));
-    this.audit.record('login.succeeded', req, { userId: user.id });
+    this.audit.record('login.succeeded', req, { userId: user.id }, { method });
     return fields;
   }
 
@@ -128,12 +158,15 @@ export class AuthService {
    * @throws 403 for a wrong current password (counted like a failed login, so it cannot
    * be guessed faster through this route). Every other session and family ends, and the
    * request's own credential is renewed (a cookie session gets a fresh id).
+   * @throws 409 for an account without a password (single sign-on): there is nothing to check it against.
    */
   async changePassword(userId: string, dto: ChangePasswordDto, req: Request, res: Response): Promise<void> {
     const found = await this.users.findById(userId);
     if (!found) throw new UnauthorizedException('Authentication required');
+    const { passwordHash } = found;
+    if (passwordHash === null) throw new ConflictException(NO_PASSWORD);
     const user = await this.loginThrottle.guarded(found.email, req.ip ?? 'unknown', async () =>
-      (await this.hasher.verify(found.passwordHash, dto.currentPassword)) ? found : null,
+      (await this.hasher.verify(passwordHash, dto.currentPassword)) ? found : null,
     );
     if (!user) throw new ForbiddenException('Current password is wrong');
     await this.users.updatePasswordHash(user.id, await this.hasher.hash(dto.newPassword));

@@ -3,6 +3,7 @@ import {
   ExecutionContext,
   Injectable,
   NestInterceptor,
+  SetMetadata,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import type { Request } from 'express';
@@ -18,9 +19,18 @@ export class RequireJsonBodyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<Request>();
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-    if (hasBody && !req.is('application/json')) {
+    const formAllowed = Reflect.getMetadata(FORM_BODY, context.getHandler()) === true;
+    if (hasBody && !req.is('application/json') && !(formAllowed && req.is('application/x-www-form-urlencoded'))) {
       throw new UnsupportedMediaTypeException('Request bodies must be application/json');
     }
     return next.handle();
   }
 }
+
+const FORM_BODY = 'acceptsFormBody';
+
+/**
+ * The one exception: a route that a standard makes a form post (the OpenID provider's
+ * back-channel logout). app.setup.ts parses such bodies for that route only.
+ */
+export const AcceptsFormBody = () => SetMetadata(FORM_BODY, true);

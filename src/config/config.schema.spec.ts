@@ -200,3 +200,89 @@ describe('loadConfig: MongoDB', () => {
     expect(loadConfig({ MONGODB_URI: 'mongodb://localhost/x', SESSION_STORE: 'mongo' }).sessionStore).toBe('mongo');
   });
 });
+
+describe('loadConfig: single sign-on (OIDC_*)', () => {
+  const OIDC = { OIDC_ISSUER_URL: 'https://idp.example.com/realms/staff', OIDC_CLIENT_ID: 'nest-dual-auth' };
+  const PRODUCTION_OIDC = {
+    ...PRODUCTION_OK,
+    ...OIDC,
+    OIDC_CLIENT_SECRET: 'client-secret',
+    OIDC_REDIRECT_URI: 'https://api.example.com/auth/oidc/callback',
+  };
+
+  it('is off unless OIDC_ISSUER_URL is set', () => {
+    expect(loadConfig({}).oidc).toBeUndefined();
+  });
+
+  it('applies the defaults of CONFIG.md: scopes, any email domain, the callback on PORT', () => {
+    expect(loadConfig({ ...OIDC, PORT: '8080' }).oidc).toEqual({
+      issuerUrl: 'https://idp.example.com/realms/staff',
+      clientId: 'nest-dual-auth',
+      clientSecret: undefined,
+      redirectUri: 'http://localhost:8080/auth/oidc/callback',
+      scopes: ['openid', 'email', 'profile'],
+      allowedEmailDomains: [],
+    });
+  });
+
+  it('splits the scopes on spaces and the email domains on commas (lower-cased)', () => {
+    const config = loadConfig({
+      ...OIDC,
+      OIDC_SCOPES: ' openid  email offline_access ',
+      OIDC_ALLOWED_EMAIL_DOMAINS: 'Example.com, staff.example.org ,',
+      OIDC_REDIRECT_URI: 'https://api.example.com/auth/oidc/callback',
+    });
+    expect(config.oidc).toMatchObject({
+      scopes: ['openid', 'email', 'offline_access'],
+      allowedEmailDomains: ['example.com', 'staff.example.org'],
+      redirectUri: 'https://api.example.com/auth/oidc/callback',
+    });
+  });
+
+  it.each([
+    [
+      'an issuer that is not a URL',
+      { ...OIDC, OIDC_ISSUER_URL: 'idp.example.com' },
+      'OIDC_ISSUER_URL: must be an http',
+    ],
+    ['a redirect URI that is not http(s)', { ...OIDC, OIDC_REDIRECT_URI: 'ftp://x/cb' }, 'OIDC_REDIRECT_URI: must be'],
+    ['an issuer without a client id', { OIDC_ISSUER_URL: OIDC.OIDC_ISSUER_URL }, 'OIDC_CLIENT_ID: is required'],
+    ['a client id without an issuer', { OIDC_CLIENT_ID: 'x' }, 'OIDC_CLIENT_ID: is set but OIDC_ISSUER_URL is not'],
+    ['scopes without openid', { ...OIDC, OIDC_SCOPES: 'email profile' }, 'OIDC_SCOPES: must include openid'],
+    [
+      'a malformed email domain',
+      { ...OIDC, OIDC_ALLOWED_EMAIL_DOMAINS: '@example.com' },
+      'OIDC_ALLOWED_EMAIL_DOMAINS: "@',
+    ],
+  ])('refuses %s, in one line naming the variable', (_label, env, line) => {
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0].startsWith(line)).toBe(true);
+  });
+
+  it('accepts a production OIDC setup with a client secret and an https callback', () => {
+    expect(loadConfig(PRODUCTION_OIDC).oidc?.clientSecret).toBe('client-secret');
+  });
+
+  it.each([
+    ['without a client secret', { OIDC_CLIENT_SECRET: '' }, 'OIDC_CLIENT_SECRET: is required in production'],
+    [
+      'with an http:// redirect URI',
+      { OIDC_REDIRECT_URI: 'http://api.example.com/auth/oidc/callback' },
+      'OIDC_REDIRECT_URI: must be https:// in production',
+    ],
+    [
+      'with the default (http://localhost) redirect URI',
+      { OIDC_REDIRECT_URI: '' },
+      'OIDC_REDIRECT_URI: must be https://',
+    ],
+  ])('refuses in production an OIDC setup %s', (_label, override, line) => {
+    const problems = problemsOf({ ...PRODUCTION_OIDC, ...override });
+    expect(problems).toHaveLength(1);
+    expect(problems[0].startsWith(line)).toBe(true);
+  });
+
+  it('accepts in development a public client on an http:// callback', () => {
+    expect(loadConfig({ ...OIDC, OIDC_REDIRECT_URI: 'http://localhost:3000/auth/oidc/callback' }).oidc).toBeDefined();
+  });
+});

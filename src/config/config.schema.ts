@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commaList, integer, optionalString } from './env-fields';
+import { commaList, integer, optionalHttpUrl, optionalString, spaceList } from './env-fields';
 import { checkRedisEnv, redisConfigOf, redisConfigured, redisEnvShape } from './redis.config';
 
 /**
@@ -67,6 +67,12 @@ const envSchema = z
     REGISTER_WINDOW: seconds(3600),
     ADMIN_EMAILS: commaList,
     AUDIT_RETENTION_DAYS: integer().positive('must be a positive number of days').default(365),
+    OIDC_ISSUER_URL: optionalHttpUrl,
+    OIDC_CLIENT_ID: optionalString,
+    OIDC_CLIENT_SECRET: optionalString,
+    OIDC_REDIRECT_URI: optionalHttpUrl,
+    OIDC_SCOPES: spaceList('openid email profile'),
+    OIDC_ALLOWED_EMAIL_DOMAINS: commaList.transform((domains) => domains.map((domain) => domain.toLowerCase())),
     // Additions to CONFIG.md, documented in the README.
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: integer().min(0, 'must be the number of trusted proxy hops').default(0),
@@ -102,6 +108,7 @@ const envSchema = z
       if (!env.JWT_PUBLIC_KEY_FILE)
         problem('JWT_PUBLIC_KEY_FILE', `is required with JWT_ALGORITHM=${env.JWT_ALGORITHM}`);
     }
+    checkOidcEnv(env, production, problem);
     if (production) {
       if (dataStore === 'memory') problem('DATA_STORE', 'memory is refused in production: set MONGODB_URI');
       if (sessionStore === 'memory') problem('SESSION_STORE', 'memory is refused in production: set REDIS_URL');
@@ -189,6 +196,17 @@ const envSchema = z
       audit: {
         retentionDays: env.AUDIT_RETENTION_DAYS,
       },
+      /** Single sign-on: undefined unless OIDC_ISSUER_URL is set. */
+      oidc: env.OIDC_ISSUER_URL
+        ? {
+            issuerUrl: env.OIDC_ISSUER_URL,
+            clientId: env.OIDC_CLIENT_ID ?? '',
+            clientSecret: env.OIDC_CLIENT_SECRET,
+            redirectUri: env.OIDC_REDIRECT_URI ?? defaultRedirectUri(env.PORT),
+            scopes: env.OIDC_SCOPES,
+            allowedEmailDomains: env.OIDC_ALLOWED_EMAIL_DOMAINS,
+          }
+        : undefined,
       /** Password hashes that may wait for a thread; past it, 503 (see PasswordHasher). */
       passwordHashQueue: env.PASSWORD_HASH_QUEUE,
       logLevel: env.LOG_LEVEL,
@@ -196,6 +214,49 @@ const envSchema = z
       trustProxyHops: env.TRUST_PROXY,
     } as const;
   });
+
+/** The callback on this very server, as a developer's provider would have it registered. */
+function defaultRedirectUri(port: number): string {
+  return `http://localhost:${port}/auth/oidc/callback`;
+}
+
+const DOMAIN = /^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+
+interface OidcEnv {
+  PORT: number;
+  OIDC_ISSUER_URL?: string;
+  OIDC_CLIENT_ID?: string;
+  OIDC_CLIENT_SECRET?: string;
+  OIDC_REDIRECT_URI?: string;
+  OIDC_SCOPES: string[];
+  OIDC_ALLOWED_EMAIL_DOMAINS: string[];
+}
+
+/**
+ * Single sign-on is all or nothing: the other OIDC_* variables without an issuer would be
+ * silently ignored, so they are refused. In production the client must authenticate itself
+ * (a public client's code could be redeemed by anyone who intercepts it) and the callback,
+ * which receives that code, must be https.
+ */
+function checkOidcEnv(env: OidcEnv, production: boolean, problem: (path: string, message: string) => void): void {
+  if (!env.OIDC_ISSUER_URL) {
+    for (const name of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI'] as const) {
+      if (env[name]) problem(name, 'is set but OIDC_ISSUER_URL is not: set both, or neither');
+    }
+    return;
+  }
+  if (!env.OIDC_CLIENT_ID) problem('OIDC_CLIENT_ID', 'is required when OIDC_ISSUER_URL is set');
+  if (!env.OIDC_SCOPES.includes('openid')) problem('OIDC_SCOPES', 'must include openid');
+  for (const domain of env.OIDC_ALLOWED_EMAIL_DOMAINS.filter((item) => !DOMAIN.test(item))) {
+    problem('OIDC_ALLOWED_EMAIL_DOMAINS', `"${domain}" is not a domain like example.com`);
+  }
+  if (production) {
+    if (!env.OIDC_CLIENT_SECRET) problem('OIDC_CLIENT_SECRET', 'is required in production when OIDC_ISSUER_URL is set');
+    const redirectUri = env.OIDC_REDIRECT_URI ?? defaultRedirectUri(env.PORT);
+    if (redirectUri.startsWith('http://'))
+      problem('OIDC_REDIRECT_URI', `must be https:// in production (is ${redirectUri})`);
+  }
+}
 
 function isOrigin(value: string): boolean {
   try {

@@ -19,6 +19,16 @@ export const redisKeys = {
   /** Denylist entries, checked together on every bearer request (one MGET). */
   deniedAccessToken: (userId: string, jti: string) => `deny:${user(userId)}:jti:${jti}`,
   deniedFamily: (userId: string, familyId: string) => `deny:${user(userId)}:fam:${familyId}`,
+  /** String: one pending SSO login (PKCE verifier, nonce, returnTo) by a hash of its `state`; taken with GETDEL. */
+  oidcState: (stateHash: string) => `oidc:state:${stateHash}`,
+  /** String: a token pair waiting for its front end, by a hash of the one-time code; taken with GETDEL. */
+  oidcCode: (codeHash: string) => `oidc:code:${codeHash}`,
+  /** String: the `jti` of a logout token already acted on, for as long as such a token is accepted. */
+  oidcLogoutToken: (jti: string) => `oidc:jti:${jti}`,
+  /** Hash: handle → user id of every session and family one provider session (its `sid`) logged in. */
+  oidcProviderSession: (sessionHash: string) => `oidc:sid:${sessionHash}`,
+  /** Set: the handles of the user's sessions and families that came from single sign-on. */
+  oidcUserLogins: (userId: string) => `oidc:logins:${user(userId)}`,
 } as const;
 
 /** rate-limiter-flexible key prefixes: one key per counted email or IP. */

@@ -38,6 +38,18 @@ describe('UsersService', () => {
     expect((await service.findById(user.id))?.passwordHash).toBe('new');
     expect(await service.updatePasswordHash('000000000000000000000000', 'new')).toBe(false);
   });
+
+  it('turns an identity linked to another user into a 409, on link and on create', async () => {
+    const identity = { issuer: 'https://idp.example.io', subject: 'ann' };
+    await service.create({ email: 'ann@example.io', name: null, passwordHash: null, identities: [identity] });
+    const bob = await service.create({ email: 'bob@example.io', name: null, passwordHash: 'h' });
+    const taken = new ConflictException('This identity is already linked to another account');
+    await expect(service.linkIdentity(bob.id, identity)).rejects.toThrow(taken);
+    await expect(
+      service.create({ email: 'carol@example.io', name: null, passwordHash: null, identities: [identity] }),
+    ).rejects.toThrow(taken);
+    expect((await service.findByIdentity(identity))?.email).toBe('ann@example.io');
+  });
 });
 
 describe('UsersModule', () => {

@@ -1,17 +1,28 @@
 import { ConflictException, Injectable } from '@nestjs/common';
-import { EmailTakenError, ListUsersQuery, NewUser, normalizeEmail, Role, User } from './domain/user';
+import {
+  EmailTakenError,
+  IdentityTakenError,
+  LinkedIdentity,
+  ListUsersQuery,
+  NewUser,
+  normalizeEmail,
+  Role,
+  User,
+} from './domain/user';
 import { UserRepository } from './persistence/user.repository';
 
 @Injectable()
 export class UsersService {
   constructor(private readonly users: UserRepository) {}
 
-  /** @throws ConflictException (409) when the email is already registered. */
+  /** @throws ConflictException (409) when the email is already registered, or an identity already linked. */
   async create(user: NewUser): Promise<User> {
     try {
       return await this.users.create({ ...user, email: normalizeEmail(user.email) });
     } catch (error) {
-      if (error instanceof EmailTakenError) throw new ConflictException(error.message);
+      if (error instanceof EmailTakenError || error instanceof IdentityTakenError) {
+        throw new ConflictException(error.message);
+      }
       throw error;
     }
   }
@@ -22,6 +33,23 @@ export class UsersService {
 
   findByEmail(email: string): Promise<User | null> {
     return this.users.findByEmail(normalizeEmail(email));
+  }
+
+  findByIdentity(identity: LinkedIdentity): Promise<User | null> {
+    return this.users.findByIdentity(identity);
+  }
+
+  /**
+   * @returns false when no such user exists.
+   * @throws ConflictException (409) when the identity is linked to another user.
+   */
+  async linkIdentity(id: string, identity: LinkedIdentity): Promise<boolean> {
+    try {
+      return await this.users.linkIdentity(id, identity);
+    } catch (error) {
+      if (error instanceof IdentityTakenError) throw new ConflictException(error.message);
+      throw error;
+    }
   }
 
   /** @returns false when no such user exists. */

@@ -9,6 +9,8 @@ interface ContractRoute {
   asymmetricKeysOnly?: boolean;
   /** Needs no credential (`public` in API.md): the document declares `security: []`, Swagger UI shows no lock. */
   isPublic?: true;
+  /** Exists only with single sign-on configured (OIDC_ISSUER_URL). */
+  sso?: true;
 }
 
 /**
@@ -48,14 +50,25 @@ const CONTRACT: ContractRoute[] = [
   { method: 'PUT', path: '/admin/users/{id}/roles' },
   { method: 'GET', path: '/admin/audit' },
   { method: 'GET', path: '/health', isPublic: true },
+  { method: 'GET', path: '/auth/oidc/login', isPublic: true, sso: true },
+  { method: 'GET', path: '/auth/oidc/callback', isPublic: true, sso: true },
+  { method: 'POST', path: '/auth/oidc/token', strategies: ['jwt', 'both'], isPublic: true, sso: true },
+  { method: 'GET', path: '/auth/oidc/logout', sso: true },
+  { method: 'POST', path: '/auth/oidc/backchannel-logout', isPublic: true, sso: true },
 ];
 
 /**
  * `METHOD /path` of every route API.md promises for this mode and key type, sorted; with
- * `onlyPublic`, only those that need no credential.
+ * `onlyPublic`, only those that need no credential; with `sso`, the single sign-on routes too.
  */
-export function contractRoutes(strategy: AuthStrategy, asymmetricKeys: boolean, onlyPublic = false): string[] {
+export function contractRoutes(
+  strategy: AuthStrategy,
+  asymmetricKeys: boolean,
+  onlyPublic = false,
+  sso = false,
+): string[] {
   return CONTRACT.filter((route) => !route.strategies || route.strategies.includes(strategy))
+    .filter((route) => sso || !route.sso)
     .filter((route) => !route.asymmetricKeysOnly || asymmetricKeys)
     .filter((route) => !onlyPublic || route.isPublic)
     .map((route) => `${route.method} ${route.path}`)

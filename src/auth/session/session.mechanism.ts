@@ -92,7 +92,7 @@ export class SessionMechanism extends AuthMechanism {
     return { id: userId, credential: 'cookie', roles: session.roles ?? [] };
   }
 
-  async login({ req, user, linked }: LoginContext): Promise<Partial<TokenPair>> {
+  async login({ req, user, linked, issued }: LoginContext): Promise<Partial<TokenPair>> {
     // A new id at login: an id that existed before (fixation) is worthless after it.
     await storeCall((done) => req.session.regenerate(done));
     const now = Date.now();
@@ -111,6 +111,7 @@ export class SessionMechanism extends AuthMechanism {
       },
       this.absoluteTtl,
     );
+    issued.push(handle);
     return {};
   }
 
@@ -176,7 +177,7 @@ export class SessionMechanism extends AuthMechanism {
   async renew(req: Request, res: Response, user: User): Promise<void> {
     if (req.user?.credential !== 'cookie') return;
     const previous = req.session.handle;
-    await this.login({ req, res, user, linked: {} });
+    await this.login({ req, res, user, linked: {}, issued: [] });
     if (previous) await this.index.remove(user.id, [previous]);
   }
 

@@ -76,9 +76,10 @@ export class JwtMechanism extends AuthMechanism {
     return { id: claims.sub, credential: 'bearer', roles: claims.roles };
   }
 
-  async login({ req, user, linked }: LoginContext): Promise<TokenPair> {
+  async login({ req, user, linked, issued }: LoginContext): Promise<TokenPair> {
     const family = { userId: user.id, familyId: randomUUID() };
     linked.refreshFamily = family.familyId;
+    issued.push(family.familyId);
     const { pair, refresh } = this.issuePair(family, user.roles);
     const now = Date.now();
     await this.store.createFamily(

@@ -4,7 +4,7 @@ import mongoose, { Connection, Model } from 'mongoose';
 import { StartupFailedError } from '../../common/startup-failed.error';
 import { DatabaseModule } from '../../database/database.module';
 import { throwAwayDatabaseName, withDatabase } from '../../database/mongo-test-database';
-import { EmailTakenError, normalizeEmail } from '../domain/user';
+import { EmailTakenError, IdentityTakenError, normalizeEmail } from '../domain/user';
 import { MemoryUserRepository } from './memory/memory-user.repository';
 import { USER_MODEL, UserRecord } from './mongo/user.schema';
 import { UserRepository } from './user.repository';
@@ -28,6 +28,7 @@ function userRepositoryContract(fresh: () => Promise<UserRepository>): void {
       passwordHash: 'hash-1',
       roles: ['user'],
       lockedAt: null,
+      identities: [],
     });
     expect(createdAt).toBeInstanceOf(Date);
     expect(updatedAt).toEqual(createdAt);
@@ -144,15 +145,64 @@ function userRepositoryContract(fresh: () => Promise<UserRepository>): void {
     expect(await users.setLockedAt('not-an-id', at)).toBe(false);
   });
 
+  const idp = { issuer: 'https://idp.example.io', subject: 'ann-42' };
+
+  it('creates a user without a password, linked to a provider account, and finds it by that identity', async () => {
+    const created = await users.create({ email: 'sso@example.io', name: null, passwordHash: null, identities: [idp] });
+    expect(created.passwordHash).toBeNull();
+    expect(created.identities).toEqual([idp]);
+    expect(await users.findByIdentity(idp)).toEqual(created);
+    expect(await users.findById(created.id)).toEqual(created);
+  });
+
+  it('tells identities apart by issuer and subject together', async () => {
+    await users.create({ ...ann, identities: [idp] });
+    expect(await users.findByIdentity({ ...idp, issuer: 'https://other.example.io' })).toBeNull();
+    expect(await users.findByIdentity({ ...idp, subject: 'ann-43' })).toBeNull();
+  });
+
+  it('links a provider account to an existing user, once however often it is linked', async () => {
+    const created = await users.create(ann);
+    expect(await users.findByIdentity(idp)).toBeNull();
+    expect(await users.linkIdentity(created.id, idp)).toBe(true);
+    expect(await users.linkIdentity(created.id, idp)).toBe(true);
+    const linked = await users.findByIdentity(idp);
+    expect(linked?.id).toBe(created.id);
+    expect(linked?.identities).toEqual([idp]);
+    expect(linked?.passwordHash).toBe('hash-1');
+  });
+
+  it('refuses to link or create a second user with an identity already linked', async () => {
+    await users.create({ ...ann, identities: [idp] });
+    const bob = await users.create({ ...ann, email: 'bob@example.io' });
+    await expect(users.linkIdentity(bob.id, idp)).rejects.toBeInstanceOf(IdentityTakenError);
+    await expect(
+      users.create({ email: 'carol@example.io', name: null, passwordHash: null, identities: [idp] }),
+    ).rejects.toBeInstanceOf(IdentityTakenError);
+    expect((await users.findById(bob.id))?.identities).toEqual([]);
+  });
+
+  it('reports false when linking an identity to an unknown or malformed id', async () => {
+    expect(await users.linkIdentity('000000000000000000000000', idp)).toBe(false);
+    expect(await users.linkIdentity('not-an-id', idp)).toBe(false);
+  });
+
+  it('keeps users without identities apart (no collision on an empty list)', async () => {
+    await users.create(ann);
+    await expect(users.create({ ...ann, email: 'bob@example.io', identities: [] })).resolves.toBeDefined();
+  });
+
   it('hands out copies: changing a returned user changes nothing stored', async () => {
     const created = await users.create(ann);
     created.email = 'mallory@example.io';
     created.createdAt.setFullYear(1999);
     created.roles.push('admin');
+    created.identities.push({ issuer: 'https://evil.example.io', subject: 'x' });
     const stored = await users.findById(created.id);
     expect(stored?.email).toBe('ann@example.io');
     expect(stored?.roles).toEqual(['user']);
     expect(stored?.createdAt.getFullYear()).not.toBe(1999);
+    expect(stored?.identities).toEqual([]);
   });
 }
 
@@ -200,9 +250,11 @@ if (mongoUri) {
       await moduleRef?.close();
     });
 
-    it('has the unique email index once start-up is done', async () => {
-      expect(await model.collection.indexes()).toContainEqual(
-        expect.objectContaining({ key: { email: 1 }, unique: true }),
+    it('has the unique email and identity indexes once start-up is done', async () => {
+      const indexes = await model.collection.indexes();
+      expect(indexes).toContainEqual(expect.objectContaining({ key: { email: 1 }, unique: true }));
+      expect(indexes).toContainEqual(
+        expect.objectContaining({ key: { 'identities.issuer': 1, 'identities.subject': 1 }, unique: true }),
       );
     });
 

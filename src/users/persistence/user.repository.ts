@@ -1,4 +1,4 @@
-import { ListUsersQuery, NewUser, Role, User } from '../domain/user';
+import { LinkedIdentity, ListUsersQuery, NewUser, Role, User } from '../domain/user';
 
 /**
  * The port UsersService depends on. Bound to the Mongo or the memory adapter by
@@ -9,6 +9,14 @@ export abstract class UserRepository {
   abstract create(user: NewUser): Promise<User>;
   abstract findById(id: string): Promise<User | null>;
   abstract findByEmail(email: string): Promise<User | null>;
+  /** The user a provider account is linked to. */
+  abstract findByIdentity(identity: LinkedIdentity): Promise<User | null>;
+  /**
+   * Links a provider account to the user (nothing changes when it already is).
+   * @returns false when no such user exists.
+   * @throws IdentityTakenError when it is linked to another user.
+   */
+  abstract linkIdentity(id: string, identity: LinkedIdentity): Promise<boolean>;
   /** @returns false when no such user exists. */
   abstract updatePasswordHash(id: string, passwordHash: string): Promise<boolean>;
   /** Newest first (by id, which embeds creation time), strictly older than `before`. */

@@ -3,6 +3,8 @@ import { ObjectId } from 'bson';
 import {
   DEFAULT_ROLES,
   EmailTakenError,
+  IdentityTakenError,
+  LinkedIdentity,
   ListUsersQuery,
   NewUser,
   normalizeEmail,
@@ -24,6 +26,10 @@ export class MemoryUserRepository extends UserRepository {
     // Normalized again so this store agrees with the Mongo schema's lowercase/trim.
     const email = normalizeEmail(input.email);
     if (this.findStoredByEmail(email)) return Promise.reject(new EmailTakenError());
+    const identities = (input.identities ?? []).map((identity) => ({ ...identity }));
+    if (identities.some((identity) => this.findStoredByIdentity(identity))) {
+      return Promise.reject(new IdentityTakenError());
+    }
     const now = new Date();
     const user: User = {
       id: new ObjectId().toHexString(),
@@ -32,6 +38,7 @@ export class MemoryUserRepository extends UserRepository {
       passwordHash: input.passwordHash,
       roles: normalizeRoles(input.roles ?? DEFAULT_ROLES),
       lockedAt: null,
+      identities,
       createdAt: now,
       updatedAt: now,
     };
@@ -48,6 +55,23 @@ export class MemoryUserRepository extends UserRepository {
   findByEmail(email: string): Promise<User | null> {
     const user = this.findStoredByEmail(normalizeEmail(email));
     return Promise.resolve(user ? copy(user) : null);
+  }
+
+  findByIdentity(identity: LinkedIdentity): Promise<User | null> {
+    const user = this.findStoredByIdentity(identity);
+    return Promise.resolve(user ? copy(user) : null);
+  }
+
+  linkIdentity(id: string, identity: LinkedIdentity): Promise<boolean> {
+    const user = this.byId.get(id.toLowerCase());
+    if (!user) return Promise.resolve(false);
+    const holder = this.findStoredByIdentity(identity);
+    if (holder && holder !== user) return Promise.reject(new IdentityTakenError());
+    if (!holder) {
+      user.identities.push({ ...identity });
+      user.updatedAt = new Date();
+    }
+    return Promise.resolve(true);
   }
 
   updatePasswordHash(id: string, passwordHash: string): Promise<boolean> {
@@ -85,6 +109,13 @@ export class MemoryUserRepository extends UserRepository {
     return Promise.resolve(true);
   }
 
+  private findStoredByIdentity({ issuer, subject }: LinkedIdentity): User | undefined {
+    for (const user of this.byId.values()) {
+      if (user.identities.some((known) => known.issuer === issuer && known.subject === subject)) return user;
+    }
+    return undefined;
+  }
+
   private findStoredByEmail(email: string): User | undefined {
     for (const user of this.byId.values()) {
       if (user.email === email) return user;
@@ -99,6 +130,7 @@ function copy(user: User): User {
     ...user,
     roles: [...user.roles],
     lockedAt: user.lockedAt && new Date(user.lockedAt),
+    identities: user.identities.map((identity) => ({ ...identity })),
     createdAt: new Date(user.createdAt),
     updatedAt: new Date(user.updatedAt),
   };

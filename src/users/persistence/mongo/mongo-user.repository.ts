@@ -6,6 +6,8 @@ import { isObjectIdHex } from '../../../database/object-id';
 import {
   DEFAULT_ROLES,
   EmailTakenError,
+  IdentityTakenError,
+  LinkedIdentity,
   ListUsersQuery,
   NewUser,
   normalizeEmail,
@@ -32,11 +34,12 @@ export class MongoUserRepository extends UserRepository {
         name: input.name ?? null,
         passwordHash: input.passwordHash,
         roles: normalizeRoles(input.roles ?? DEFAULT_ROLES),
+        identities: input.identities ?? [],
       });
       return toUser(created.toObject<UserLean>());
     } catch (error) {
       // The unique index is the only race-free uniqueness check.
-      if (isDuplicateKeyError(error)) throw new EmailTakenError();
+      if (isDuplicateKeyError(error)) throw duplicateOf(error);
       throw asStoreError(error);
     }
   }
@@ -56,6 +59,29 @@ export class MongoUserRepository extends UserRepository {
         .exec(),
     );
     return record ? toUser(record) : null;
+  }
+
+  async findByIdentity({ issuer, subject }: LinkedIdentity): Promise<User | null> {
+    const record = await mongoCall(() =>
+      this.users
+        .findOne({ identities: { $elemMatch: { issuer, subject } } })
+        .lean<UserLean>()
+        .exec(),
+    );
+    return record ? toUser(record) : null;
+  }
+
+  async linkIdentity(id: string, { issuer, subject }: LinkedIdentity): Promise<boolean> {
+    if (!isObjectIdHex(id)) return false;
+    try {
+      // $addToSet: linking twice changes nothing (the subdocument's fields are always in this order).
+      const result = await this.users.updateOne({ _id: id }, { $addToSet: { identities: { issuer, subject } } }).exec();
+      return result.matchedCount === 1;
+    } catch (error) {
+      // The unique (issuer, subject) index: another user holds it.
+      if (isDuplicateKeyError(error)) throw new IdentityTakenError();
+      throw asStoreError(error);
+    }
   }
 
   async updatePasswordHash(id: string, passwordHash: string): Promise<boolean> {
@@ -90,6 +116,12 @@ export class MongoUserRepository extends UserRepository {
     const result = await mongoCall(() => this.users.updateOne({ _id: id }, { $set: { lockedAt } }).exec());
     return result.matchedCount === 1;
   }
+}
+
+/** Which unique index a duplicate-key error broke: the email's, or an identity's. */
+function duplicateOf(error: unknown): Error {
+  const keyPattern = (error as { keyPattern?: Record<string, unknown> }).keyPattern ?? {};
+  return 'identities.issuer' in keyPattern ? new IdentityTakenError() : new EmailTakenError();
 }
 
 function isDuplicateKeyError(error: unknown): boolean {

@@ -40,9 +40,30 @@ describe('UserSchema', () => {
     expect(Object.keys(error?.errors ?? {})).toEqual(['roles.1']);
   });
 
-  it('requires email and passwordHash', () => {
+  it('requires an email, but not a password hash (single sign-on accounts have none)', () => {
     const error = new UserModel({}).validateSync();
-    expect(Object.keys(error?.errors ?? {}).sort()).toEqual(['email', 'passwordHash']);
+    expect(Object.keys(error?.errors ?? {})).toEqual(['email']);
+    const ssoUser = new UserModel({ email: 'a@b.io' });
+    expect(ssoUser.passwordHash).toBeNull();
+    expect(ssoUser.identities).toEqual([]);
+    expect(ssoUser.validateSync()).toBeUndefined();
+  });
+
+  it('declares a unique index on (identities.issuer, identities.subject), only over users that have one', () => {
+    expect(UserSchema.indexes()).toContainEqual([
+      { 'identities.issuer': 1, 'identities.subject': 1 },
+      expect.objectContaining({
+        unique: true,
+        partialFilterExpression: { 'identities.issuer': { $exists: true } },
+      }),
+    ]);
+  });
+
+  it('stores identities as plain values: no _id of their own, issuer and subject required', () => {
+    const user = new UserModel({ email: 'a@b.io', identities: [{ issuer: 'https://idp', subject: 's' }] });
+    expect(user.toObject<UserLean>().identities).toEqual([{ issuer: 'https://idp', subject: 's' }]);
+    const error = new UserModel({ email: 'a@b.io', identities: [{ issuer: 'https://idp' }] }).validateSync();
+    expect(Object.keys(error?.errors ?? {})).toContain('identities.0.subject');
   });
 });
 
@@ -51,6 +72,7 @@ describe('toUser', () => {
     const _id = new Types.ObjectId();
     const createdAt = new Date('2026-01-01T00:00:00Z');
     const updatedAt = new Date('2026-01-02T00:00:00Z');
+    const identities = [{ issuer: 'https://idp.example', subject: '42' }];
     const lockedAt = new Date('2026-01-03T00:00:00Z');
     const record = {
       _id,
@@ -60,6 +82,7 @@ describe('toUser', () => {
       passwordHash: 'h',
       roles: ['admin', 'user'] as Role[],
       lockedAt,
+      identities,
       createdAt,
       updatedAt,
     };
@@ -73,6 +96,7 @@ describe('toUser', () => {
       passwordHash: 'h',
       roles: ['user', 'admin'],
       lockedAt,
+      identities,
       createdAt,
       updatedAt,
     });

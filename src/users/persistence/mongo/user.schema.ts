@@ -2,6 +2,18 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
 import { DEFAULT_ROLES, Role, ROLES } from '../../domain/user';
 
+/** One provider account linked to the user; no _id: it is a value, found by (issuer, subject). */
+@Schema({ _id: false })
+export class IdentityRecord {
+  @Prop({ type: String, required: true })
+  issuer: string;
+
+  @Prop({ type: String, required: true })
+  subject: string;
+}
+
+const IdentitySchema = SchemaFactory.createForClass(IdentityRecord);
+
 /** Model name for forFeature / @InjectModel; the collection is named explicitly below. */
 export const USER_MODEL = 'User';
 
@@ -11,8 +23,12 @@ export class UserRecord {
   @Prop({ type: String, required: true, unique: true, lowercase: true, trim: true })
   email: string;
 
-  @Prop({ type: String, required: true })
-  passwordHash: string;
+  // null: an account created by single sign-on, which has no password (required would refuse null).
+  @Prop({ type: String, default: null })
+  passwordHash: string | null;
+
+  @Prop({ type: [IdentitySchema], default: [] })
+  identities: IdentityRecord[];
 
   @Prop({ type: String, default: null })
   name: string | null;
@@ -26,6 +42,15 @@ export class UserRecord {
 }
 
 export const UserSchema = SchemaFactory.createForClass(UserRecord);
+
+/**
+ * A provider account logs in as one user at most. Partial: users without any identity (an
+ * empty array is indexed as null) must not collide with each other.
+ */
+UserSchema.index(
+  { 'identities.issuer': 1, 'identities.subject': 1 },
+  { unique: true, partialFilterExpression: { 'identities.issuer': { $exists: true } } },
+);
 
 export type UserRecordDocument = HydratedDocument<UserRecord>;
 

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { testRedisUrl } from '../../../test/support/private-redis';
+import { redisKeys } from '../../redis/keys';
+import { MemoryOidcTicketStore } from './memory-oidc-ticket.store';
+import { MemorySsoLogins } from './memory-sso-logins';
+import { OidcTicketStore } from './oidc-ticket.store';
+import { RedisOidcTicketStore } from './redis-oidc-ticket.store';
+import { RedisSsoLogins } from './redis-sso-logins';
+import { SsoLogins } from './sso-logins';
+
+/** One contract per port, two adapters each: memory always, Redis on this run's private server. */
+function contract(name: string, makeTickets: () => OidcTicketStore, makeLogins: () => SsoLogins) {
+  describe(`OidcTicketStore contract [${name}]`, () => {
+    it('gives a ticket back once, then never again', async () => {
+      const tickets = makeTickets();
+      const key = `oidc:state:${randomUUID()}`;
+      await tickets.put(key, '{"nonce":"n"}', 60);
+      expect(await tickets.take(key)).toBe('{"nonce":"n"}');
+      expect(await tickets.take(key)).toBeNull();
+      expect(await tickets.take(`oidc:state:${randomUUID()}`)).toBeNull();
+    });
+
+    it('gives it to exactly one of two concurrent takers', async () => {
+      const tickets = makeTickets();
+      const key = `oidc:code:${randomUUID()}`;
+      await tickets.put(key, 'pair', 60);
+      const taken = await Promise.all([tickets.take(key), tickets.take(key)]);
+      expect(taken.sort()).toEqual(['pair', null].sort());
+    });
+
+    it('stores a new ticket only where none is: of two concurrent writers, one wins', async () => {
+      const tickets = makeTickets();
+      const key = `oidc:jti:${randomUUID()}`;
+      const stored = await Promise.all([tickets.putNew(key, 'a', 60), tickets.putNew(key, 'b', 60)]);
+      expect(stored.sort()).toEqual([false, true]);
+      expect(await tickets.putNew(key, 'c', 60)).toBe(false);
+      expect(['a', 'b']).toContain(await tickets.take(key));
+      expect(await tickets.putNew(key, 'c', 60)).toBe(true);
+    });
+
+    it('forgets a ticket once its time is up', async () => {
+      const tickets = makeTickets();
+      const key = `oidc:code:${randomUUID()}`;
+      await tickets.put(key, 'pair', 1);
+      await new Promise((done) => setTimeout(done, 1100));
+      expect(await tickets.take(key)).toBeNull();
+    });
+  });
+
+  describe(`SsoLogins contract [${name}]`, () => {
+    it('gives the handles of one provider session, only once, and takes them off their user too', async () => {
+      const logins = makeLogins();
+      const [ann, bob] = [randomUUID(), randomUUID()];
+      const [sidA, sidB] = [randomUUID(), randomUUID()];
+      await logins.record(ann, sidA, ['cookie-1', 'family-1'], 60);
+      await logins.record(ann, sidB, ['cookie-2'], 60);
+      await logins.record(bob, sidA, ['family-3'], 60);
+
+      const ended = await logins.takeByProviderSession(sidA);
+      expect(ended.sort((a, b) => a.handle.localeCompare(b.handle))).toEqual([
+        { userId: ann, handle: 'cookie-1' },
+        { userId: ann, handle: 'family-1' },
+        { userId: bob, handle: 'family-3' },
+      ]);
+      expect(await logins.takeByProviderSession(sidA)).toEqual([]);
+      expect(await logins.takeByUser(ann)).toEqual([{ userId: ann, handle: 'cookie-2' }]);
+      expect(await logins.takeByUser(bob)).toEqual([]);
+    });
+
+    it("gives every SSO login of a user, with or without a provider session, and only that user's", async () => {
+      const logins = makeLogins();
+      const [ann, bob] = [randomUUID(), randomUUID()];
+      await logins.record(ann, null, ['cookie-1'], 60);
+      await logins.record(ann, randomUUID(), ['family-2'], 60);
+      await logins.record(bob, null, ['cookie-3'], 60);
+      const ended = await logins.takeByUser(ann);
+      expect(ended.map((login) => login.handle).sort()).toEqual(['cookie-1', 'family-2']);
+      expect(ended.every((login) => login.userId === ann)).toBe(true);
+      expect(await logins.takeByUser(ann)).toEqual([]);
+      expect(await logins.takeByUser(bob)).toEqual([{ userId: bob, handle: 'cookie-3' }]);
+    });
+  });
+}
+
+contract(
+  'memory',
+  () => new MemoryOidcTicketStore(),
+  () => new MemorySsoLogins(),
+);
+
+describe('with Redis', () => {
+  const redis = new Redis(testRedisUrl());
+  afterAll(() => redis.quit());
+  contract(
+    'redis',
+    () => new RedisOidcTicketStore(redis),
+    () => new RedisSsoLogins(redis),
+  );
+
+  it("keeps a user's SSO logins in the user's hash slot, with a TTL", async () => {
+    const userId = randomUUID();
+    await new RedisSsoLogins(redis).record(userId, randomUUID(), ['h'], 120);
+    const key = redisKeys.oidcUserLogins(userId);
+    expect(key).toContain(`{u:${userId}}`);
+    expect(await redis.ttl(key)).toBeGreaterThan(100);
+  });
+});
