@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { startApp, STRATEGY, TestApp, usesSessions, usesTokens } from './support/app';
-import { nestError, PASSWORD, uniqueEmail } from './support/client';
+import { ApiClient, CREDENTIALS, nestError, PASSWORD, uniqueEmail } from './support/client';
 import { OidcTestProvider, TestClient } from './support/oidc-test-provider';
 import { contractRoutes } from './support/routes';
 import { freePort, SERVER_START_TIMEOUT_MS } from './support/server-process';
@@ -17,6 +17,10 @@ const ALLOWED_DOMAIN = 'sso.example.test';
 
 /** A login name at the test provider: the account's email, verified unless `#unverified` follows. */
 const ssoEmail = (label: string) => uniqueEmail(label).replace('@example.com', `@${ALLOWED_DOMAIN}`);
+
+/** Made an admin by ADMIN_EMAILS: by password (the test's own admin client), or by its first sign-in. */
+const ADMIN_EMAIL = uniqueEmail('admin');
+const SSO_ADMIN_EMAIL = ssoEmail('sso-admin');
 
 /** One service under test, as the provider knows it. */
 interface Site {
@@ -68,6 +72,7 @@ describe(`single sign-on (OIDC), ${STRATEGY} mode`, () => {
       OIDC_REDIRECT_URI: client.redirect_uris[0],
       OIDC_ALLOWED_EMAIL_DOMAINS: ALLOWED_DOMAIN,
       CORS_ORIGINS: FRONT_END,
+      ADMIN_EMAILS: `${ADMIN_EMAIL},${SSO_ADMIN_EMAIL}`,
     });
     // The provider's back-channel calls and the browser's redirects need a real listener.
     await t.app.listen(port, '127.0.0.1');
@@ -281,6 +286,44 @@ describe(`single sign-on (OIDC), ${STRATEGY} mode`, () => {
         message: 'Sign-up through single sign-on is not open to this email domain',
         error: 'Forbidden',
       });
+    });
+  });
+
+  describe('roles, locks and the audit trail', () => {
+    async function admin(): Promise<ApiClient> {
+      await request(t.http).post('/auth/register').send({ email: ADMIN_EMAIL, password: PASSWORD });
+      const client = ApiClient.anonymous(t.http, CREDENTIALS[0]);
+      await client.login(ADMIN_EMAIL, PASSWORD);
+      return client;
+    }
+
+    it('makes an account listed in ADMIN_EMAILS an admin at its first sign-in', async () => {
+      const credentials = await credentialsOf(await signIn(SSO_ADMIN_EMAIL));
+      const users = credentials.accessToken
+        ? request(t.http).get('/admin/users').set('Authorization', `Bearer ${credentials.accessToken}`)
+        : request(t.http).get('/admin/users').set('Cookie', credentials.cookie!);
+      expect((await users).status).toBe(200);
+    });
+
+    it('refuses (403) a locked account, as the password login does, and records why', async () => {
+      const email = ssoEmail('locked');
+      const user = await me(await credentialsOf(await signIn(email)));
+      const client = await admin();
+      await client.post(`/admin/users/${user.id}/lock`).expect(204);
+      const landing = await signIn(email);
+      expect(landing.callback.status).toBe(403);
+      expect(await landing.callback.json()).toEqual({ ...nestError(403), message: 'Account is locked' });
+
+      const events = (await client.get(`/admin/audit?userId=${user.id}`).expect(200)).body as Array<{
+        type: string;
+        detail: Record<string, unknown>;
+      }>;
+      expect(events.map(({ type, detail }) => ({ type, detail }))).toEqual([
+        { type: 'login.failed', detail: { email, reason: 'locked', method: 'oidc' } },
+        { type: 'account.locked', detail: {} },
+        { type: 'login.succeeded', detail: { method: 'oidc' } },
+        { type: 'user.registered', detail: { method: 'oidc' } },
+      ]);
     });
   });
 
