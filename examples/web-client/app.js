@@ -11,6 +11,11 @@
  *   localStorage, where any injected script could read them); requests carry
  *   `Authorization: Bearer`, and a 401 triggers one POST /auth/refresh and a retry. Memory does
  *   not survive a reload: reloading the page logs you out, by design.
+ *
+ * Single sign-on (when the API has OIDC_ISSUER_URL): "Sign in with SSO" sends the browser to the
+ * API's GET /auth/oidc/login, which comes back here with the session cookie set (cookie flow)
+ * and/or `#code=<one-time code>` in the URL fragment, which this page exchanges at once with
+ * POST /auth/oidc/token for the token pair (a token never travels in a URL).
  */
 (function () {
   'use strict';
@@ -184,6 +189,33 @@
     showLoggedIn(data.user);
   }
 
+  /** Leaves for the identity provider; the API brings the browser back to this very page. */
+  function signInWithSso() {
+    const returnTo = location.origin + location.pathname + location.search;
+    location.assign(apiUrl + '/auth/oidc/login?returnTo=' + encodeURIComponent(returnTo));
+  }
+
+  /**
+   * Back from single sign-on: the fragment's one-time code, taken out of the address bar first
+   * (history, screenshots), then exchanged for the tokens, kept as after a password login.
+   * @returns whether the page came back with a code.
+   */
+  async function redeemSsoCode() {
+    const code = new URLSearchParams(location.hash.slice(1)).get('code');
+    if (!code) return false;
+    history.replaceState(null, '', location.pathname + location.search);
+    const { data } = await api.post('/auth/oidc/token', { code }, { anonymous: true, noRefresh: true });
+    if (state.flow === 'token') state.accessToken = data.accessToken;
+    state.refreshToken = data.refreshToken;
+    return true;
+  }
+
+  /** The SSO button only where the API offers single sign-on (its OpenAPI document lists the route). */
+  async function offerSso() {
+    const { data } = await api.get('/docs-json');
+    $('sso').hidden = !(data.paths && '/auth/oidc/login' in data.paths);
+  }
+
   async function logout() {
     await api.post('/auth/logout', state.refreshToken ? { refreshToken: state.refreshToken } : {});
     forget();
@@ -248,6 +280,8 @@
     }),
   );
 
+  $('sso').addEventListener('click', action(signInWithSso));
+
   $('logout').addEventListener(
     'click',
     action(async () => {
@@ -305,7 +339,14 @@
       state.flow === 'cookie'
         ? 'The session cookie is HttpOnly: this page never sees it, and it survives a reload.'
         : 'Tokens live in this page\u2019s memory only: reloading the page logs you out.';
+    let fromSso = false;
+    try {
+      [fromSso] = await Promise.all([redeemSsoCode(), offerSso()]);
+    } catch (error) {
+      say('error', 'Single sign-on: ' + describe(error));
+    }
     await whoAmI();
+    if (fromSso) say('ok', 'Signed in with SSO.');
   }
 
   start();

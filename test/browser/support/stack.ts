@@ -10,6 +10,11 @@ export const STRATEGY: AuthStrategy = (process.env.AUTH_STRATEGY as AuthStrategy
 export interface StackOptions {
   /** More variables of CONFIG.md for the API. */
   env?: Record<string, string>;
+  /**
+   * More variables that depend on the API's address, known before it starts (a test OpenID
+   * provider registers the API's callback URL, then the API is pointed at the provider).
+   */
+  envFor?: (apiUrl: string) => Promise<Record<string, string>>;
   /** Also serve the page from http://127.0.0.1:<port>, another site, and list that origin in CORS_ORIGINS too. */
   crossSiteClient?: boolean;
 }
@@ -52,7 +57,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       strategy: STRATEGY,
       port: apiPort,
       corsOrigins: [clientOrigin, ...(crossSiteOrigin ? [crossSiteOrigin] : [])],
-      env: options.env,
+      env: { ...options.env, ...(await options.envFor?.(apiUrl)) },
     });
     return { browser: parts.browser, api: parts.api, clientOrigin, crossSiteOrigin, close };
   } catch (error) {
