@@ -128,6 +128,9 @@ describe(`the audit trail, ${STRATEGY} mode`, () => {
         email,
         reason: 'bad_credentials',
       });
+      for (const succeeded of events.filter((event) => event.type === 'login.succeeded')) {
+        expect(succeeded.detail).toEqual({ method: 'password' });
+      }
       expectNoSecret(events, [
         PASSWORD,
         NEW_PASSWORD,
@@ -169,7 +172,11 @@ describe(`the audit trail, ${STRATEGY} mode`, () => {
       });
       const refused = events.filter((event) => event.type === 'login.failed');
       expect(refused).toEqual([
-        expect.objectContaining({ userId: user.id, actorId: user.id, detail: { email, reason: 'locked' } }),
+        expect.objectContaining({
+          userId: user.id,
+          actorId: user.id,
+          detail: { email, reason: 'locked', method: 'password' },
+        }),
       ]);
       expectNoSecret(events, [PASSWORD, handle, ...secretsOf(admin)]);
     });
