@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { startApp, STRATEGY, TestApp, usesSessions, usesTokens } from './support/app';
+import { Burst, statusCounts } from './support/burst';
 import { ApiClient, CREDENTIALS, nestError, PASSWORD, uniqueEmail } from './support/client';
 import { OidcTestProvider, TestClient } from './support/oidc-test-provider';
 import { contractRoutes } from './support/routes';
@@ -413,6 +414,47 @@ describe(`single sign-on (OIDC), ${STRATEGY} mode`, () => {
     } else {
       it('has no one-time code route in session mode', async () => {
         await request(t.http).post('/auth/oidc/token').send({ code: 'x' }).expect(404);
+      });
+    }
+  });
+
+  describe('single use under concurrency', () => {
+    /** Simultaneous requests: each on its own warm keep-alive connection, so they reach the service together. */
+    const SIMULTANEOUS = 30;
+    let burst: Burst;
+
+    beforeAll(async () => {
+      burst = await Burst.open(t.app, SIMULTANEOUS);
+    });
+
+    afterAll(() => burst?.close());
+
+    it(`signs in exactly once when one callback arrives ${SIMULTANEOUS} times at once`, async () => {
+      const browser = new SsoBrowser();
+      const callback = new URL(await throughProvider(browser, ssoEmail('callback-burst')));
+      const replies = await burst.all(
+        Array.from({ length: SIMULTANEOUS }, () => ({
+          path: `${callback.pathname}${callback.search}`,
+          headers: browser.cookieHeader(callback.href),
+        })),
+      );
+      expect(statusCounts(replies)).toEqual({ 302: 1, 400: SIMULTANEOUS - 1 });
+      for (const reply of replies.filter(({ status }) => status === 400)) {
+        expect((reply.body as { message: string }).message).toBe(
+          'Unknown, expired or already used state: start the sign-in again',
+        );
+      }
+    });
+
+    if (usesTokens) {
+      it(`gives the token pair to exactly one of ${SIMULTANEOUS} simultaneous redemptions of a code`, async () => {
+        const { code } = await signIn(ssoEmail('code-burst'));
+        const replies = await burst.all(
+          Array.from({ length: SIMULTANEOUS }, () => ({ method: 'POST', path: '/auth/oidc/token', body: { code } })),
+        );
+        expect(statusCounts(replies)).toEqual({ 200: 1, 400: SIMULTANEOUS - 1 });
+        const { accessToken } = replies.find(({ status }) => status === 200)!.body as { accessToken: string };
+        await request(t.http).get('/auth/me').set('Authorization', `Bearer ${accessToken}`).expect(200);
       });
     }
   });

@@ -27,9 +27,10 @@ export class Burst {
     private readonly agent: Agent,
   ) {}
 
+  /** On `app`'s port (a free loopback port unless it listens already). */
   static async open(app: NestExpressApplication, connections: number): Promise<Burst> {
-    await app.listen(0, '127.0.0.1');
     const server = app.getHttpServer();
+    if (!server.listening) await app.listen(0, '127.0.0.1');
     // Node closes a keep-alive connection idle for 5 s; a request sent on it just then meets a
     // "socket hang up". The warm connections must outlive the pauses of a spec (and a busy machine).
     server.keepAliveTimeout = 10 * 60_000;

@@ -14,8 +14,7 @@ export class SsoBrowser {
   ): Promise<Response> {
     const target = new URL(url);
     const cookies = this.jar.get(target.hostname) ?? new Map<string, string>();
-    const headers: Record<string, string> = { ...init.headers };
-    if (cookies.size > 0) headers.cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const headers: Record<string, string> = { ...init.headers, ...this.cookieHeader(url) };
     const res = await fetch(target, {
       method: init.method ?? (init.form ? 'POST' : 'GET'),
       headers,
@@ -32,6 +31,13 @@ export class SsoBrowser {
     }
     this.jar.set(target.hostname, cookies);
     return res;
+  }
+
+  /** The Cookie header this browser sends to `url` (none when it holds no cookie for its host). */
+  cookieHeader(url: string): { cookie?: string } {
+    const cookies = this.jar.get(new URL(url).hostname);
+    if (!cookies?.size) return {};
+    return { cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') };
   }
 
   /** The value of cookie `name` the browser holds for `url`'s host. */
