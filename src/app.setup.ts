@@ -7,7 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AUTH_MECHANISMS, AuthMechanism } from './auth/auth-mechanism';
 import { addAuthSchemes, applyOperationSecurity, describeAuth } from './auth/auth.openapi';
 import { requestInterceptor, responseInterceptor } from './auth/auth.swagger-ui';
-import { RequireJsonBodyInterceptor } from './common/require-json-body.interceptor';
+import { RequireJsonBodyGuard } from './common/require-json-body.guard';
 import { checkJsonBytes } from './common/json-bytes';
 import { AppValidationPipe } from './common/validation';
 import type { AppConfig } from './config/config.schema';
@@ -39,7 +39,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refusePrototypeKeys, verify: checkJsonBytes });
   // The OpenID provider posts its back-channel logout as a form (the only form the API takes).
   if (config.oidc) app.use('/auth/oidc/backchannel-logout', urlencoded({ extended: false, limit: BODY_LIMIT }));
-  app.useGlobalInterceptors(new RequireJsonBodyInterceptor());
+  // After the APP_GUARDs registered by AuthModule (Nest appends these to them): 401/403 before 415.
+  app.useGlobalGuards(new RequireJsonBodyGuard());
   app.useGlobalPipes(new AppValidationPipe());
   setUpSwagger(app, config);
 }

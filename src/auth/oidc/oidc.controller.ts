@@ -13,7 +13,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { CookieOptions, Request, Response } from 'express';
-import { AcceptsFormBody } from '../../common/require-json-body.interceptor';
+import { AcceptsFormBody } from '../../common/require-json-body.guard';
 import type { AppConfig } from '../../config/config.schema';
 import { AuthService } from '../auth.service';
 import { Public } from '../decorators/public.decorator';
