@@ -139,6 +139,16 @@ describe(`auth state under concurrency (${STRATEGY} mode)`, () => {
         );
         expect(statusCounts(replies)).toEqual({ 201: 10, 429: 30 });
         expectRetryAfter(replies.filter((reply) => reply.status === 429));
+        // Spent, the address learns nothing more: a taken email is a 429 too, not the 409 that would say it is taken.
+        const taken = emails.find((_, i) => replies[i].status === 201)!;
+        const probe = await burst.send({
+          method: 'POST',
+          path: '/auth/register',
+          headers: { 'x-forwarded-for': ip },
+          body: { email: taken, password: PASSWORD },
+        });
+        expect(probe.status).toBe(429);
+        expectRetryAfter([probe]);
         // Nothing half-done: a refused email is free for its owner, from another address.
         const refused = emails.find((_, i) => replies[i].status === 429)!;
         const retry = await burst.send({
