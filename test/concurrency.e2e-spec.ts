@@ -317,34 +317,53 @@ describe(`auth state under concurrency (${STRATEGY} mode)`, () => {
         }
       });
 
-      it('reaches a family refreshed past the TTL of its login (JWT_REFRESH_TTL=10)', async () => {
-        const t = await startApp({ JWT_REFRESH_TTL: '10' });
-        try {
-          const email = uniqueEmail('long-lived');
-          await register(t, email);
-          const login = await request(t.http).post('/auth/login').send({ email, password: PASSWORD }).expect(200);
-          const loggedInAt = Date.now();
-          const first = login.body as { accessToken: string; refreshToken: string };
-          await sleep(6000);
-          // Refreshed 6 s in: the family lives 10 s more, well past the 10 s its login gave the index.
-          const refreshed = (
-            await request(t.http).post('/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200)
-          ).body as { accessToken: string; refreshToken: string };
-          await sleep(Math.max(0, loggedInAt + 10_500 - Date.now()));
+      it.each([
+        ['POST /auth/logout-all', 'logout-all'],
+        ['POST /auth/password', 'password'],
+      ])(
+        '%s from a fresh login reaches a family refreshed past the TTL of its login (JWT_REFRESH_TTL=10)',
+        async (_label, ender) => {
+          // JWT_REVOCATION is the default denylist here: the ended family's access token stops at once.
+          const t = await startApp({ JWT_REFRESH_TTL: '10' });
+          try {
+            const email = uniqueEmail('long-lived');
+            await register(t, email);
+            const login = await request(t.http).post('/auth/login').send({ email, password: PASSWORD }).expect(200);
+            const loggedInAt = Date.now();
+            const first = login.body as { accessToken: string; refreshToken: string };
+            await sleep(6000);
+            // Refreshed 6 s in: the family lives 10 s more, well past the 10 s its login gave the index.
+            const refreshed = (
+              await request(t.http).post('/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200)
+            ).body as { accessToken: string; refreshToken: string };
+            await sleep(Math.max(0, loggedInAt + 10_500 - Date.now()));
 
-          const fresh = await request(t.http).post('/auth/login').send({ email, password: PASSWORD }).expect(200);
-          const bearer = `Bearer ${(fresh.body as { accessToken: string }).accessToken}`;
-          const listed = (await request(t.http).get('/auth/sessions').set('Authorization', bearer).expect(200))
-            .body as { kind: string }[];
-          expect(listed.filter((session) => session.kind === 'refresh')).toHaveLength(2);
+            const fresh = await request(t.http).post('/auth/login').send({ email, password: PASSWORD }).expect(200);
+            const bearer = `Bearer ${(fresh.body as { accessToken: string }).accessToken}`;
+            const listed = (await request(t.http).get('/auth/sessions').set('Authorization', bearer).expect(200))
+              .body as { kind: string }[];
+            expect(listed.filter((session) => session.kind === 'refresh')).toHaveLength(2);
+            // Still working until the ending: what follows is the ending's doing.
+            await request(t.http).get('/auth/me').set('Authorization', `Bearer ${refreshed.accessToken}`).expect(200);
 
-          await request(t.http).post('/auth/logout-all').set('Authorization', bearer).expect(204);
-          await request(t.http).get('/auth/me').set('Authorization', `Bearer ${refreshed.accessToken}`).expect(401);
-          await request(t.http).post('/auth/refresh').send({ refreshToken: refreshed.refreshToken }).expect(401);
-        } finally {
-          await t.close();
-        }
-      });
+            if (ender === 'logout-all') {
+              await request(t.http).post('/auth/logout-all').set('Authorization', bearer).expect(204);
+            } else {
+              const newPassword = 'a new passphrase for a long-lived family';
+              await request(t.http)
+                .post('/auth/password')
+                .set('Authorization', bearer)
+                .send({ currentPassword: PASSWORD, newPassword })
+                .expect(204);
+              await request(t.http).post('/auth/login').send({ email, password: newPassword }).expect(200);
+            }
+            await request(t.http).get('/auth/me').set('Authorization', `Bearer ${refreshed.accessToken}`).expect(401);
+            await request(t.http).post('/auth/refresh').send({ refreshToken: refreshed.refreshToken }).expect(401);
+          } finally {
+            await t.close();
+          }
+        },
+      );
 
       it('ends a family JWT_REFRESH_ABSOLUTE_TTL after its login, however often it is refreshed', async () => {
         const t = await startApp({ JWT_REFRESH_ABSOLUTE_TTL: '5' });
