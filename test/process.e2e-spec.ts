@@ -2,7 +2,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { REDIS_ENV, REDIS_URL, STRATEGY } from './support/app';
 import { PASSWORD, uniqueEmail } from './support/client';
-import { SERVER_START_TIMEOUT_MS, ServerProcess, sleep } from './support/server-process';
+import { freePort, SERVER_START_TIMEOUT_MS, ServerProcess, sleep } from './support/server-process';
 
 // Each test starts the server with ts-node: as long as SERVER_START_TIMEOUT_MS explains, and a little more.
 jest.setTimeout(SERVER_START_TIMEOUT_MS + 30_000);
@@ -78,16 +78,17 @@ describe('the server process', () => {
     agent.destroy();
   });
 
-  describe('refuses unsafe production configuration at start-up', () => {
-    const SAFE = {
-      NODE_ENV: 'production',
-      AUTH_STRATEGY: STRATEGY,
-      MONGODB_URI: 'mongodb://127.0.0.1:1/never-reached',
-      REDIS_URL,
-      SESSION_SECRET: 'a-production-session-secret-0123456789abcdef',
-      JWT_SECRET: 'a-production-jwt-secret-0123456789abcdefghij',
-    };
+  /** A production configuration that start-up accepts (secrets long and varied enough). */
+  const SAFE = {
+    NODE_ENV: 'production',
+    AUTH_STRATEGY: STRATEGY,
+    MONGODB_URI: 'mongodb://127.0.0.1:1/never-reached',
+    REDIS_URL,
+    SESSION_SECRET: 'a-production-session-secret-0123456789abcdef',
+    JWT_SECRET: 'a-production-jwt-secret-0123456789abcdefghij',
+  };
 
+  describe('refuses unsafe production configuration at start-up', () => {
     it.each([
       ['a memory data store', { MONGODB_URI: undefined }, 'DATA_STORE: memory is refused in production'],
       ['a memory session store', { REDIS_URL: undefined }, 'SESSION_STORE: memory is refused in production'],
@@ -126,5 +127,30 @@ describe('the server process', () => {
         expect.stringMatching(/^Invalid configuration: JWT_SECRET: /),
       ]);
     });
+  });
+
+  it('warns at start-up, one log line each, about COOKIE_SECURE=false and an http:// origin in production', async () => {
+    // No MongoDB runs on the CI machines: the server logs its warnings, goes on starting, and then
+    // gives up on an unreachable MongoDB (as in mongo-startup.e2e-spec.ts), which the warnings precede.
+    const { code, stdout, stderr } = await ServerProcess.runToExit({
+      ...SAFE,
+      MONGODB_URI: `mongodb://127.0.0.1:${await freePort()}/never-reached`,
+      MONGODB_CONNECT_TIMEOUT: '1',
+      COOKIE_SECURE: 'false',
+      CORS_ORIGINS: 'http://app.example.com,https://secure.example.com',
+    });
+    // Accepted: no configuration problem was refused.
+    expect(stderr).toBe('');
+    const records = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: number; msg: string; context?: string });
+    expect(records.filter((record) => record.level === 40).map((record) => record.msg)).toEqual([
+      expect.stringMatching(/^COOKIE_SECURE=false in production: cookies travel over plain HTTP/),
+      'CORS_ORIGINS lists http://app.example.com over plain http in production: its traffic can be read and altered',
+    ]);
+    // What ended the start-up, after the warnings: MongoDB, not the configuration.
+    expect(records[records.length - 1]).toMatchObject({ level: 60, context: 'MongoDB' });
+    expect(code).toBe(1);
   });
 });

@@ -48,13 +48,14 @@ export class AuthService {
     this.adminEmails = new Set(config.get('admin', { infer: true }).emails.map(normalizeEmail));
   }
 
-  /** @throws 429 past REGISTER_MAX_PER_IP from this IP, 409 for a taken email. */
+  /** @throws 429 past REGISTER_MAX_PER_IP from this IP, 409 for a taken email, 503 when the hash queue is full. */
   async register(dto: RegisterDto, ip: string): Promise<User> {
-    await this.registrationThrottle.take(ip);
-    const passwordHash = await this.hasher.hash(dto.password);
-    const email = normalizeEmail(dto.email);
-    const roles: Role[] = this.adminEmails.has(email) ? ['user', 'admin'] : ['user'];
-    return this.users.create({ email, name: dto.name ?? null, passwordHash, roles });
+    return this.registrationThrottle.guarded(ip, async () => {
+      const passwordHash = await this.hasher.hash(dto.password);
+      const email = normalizeEmail(dto.email);
+      const roles: Role[] = this.adminEmails.has(email) ? ['user', 'admin'] : ['user'];
+      return this.users.create({ email, name: dto.name ?? null, passwordHash, roles });
+    });
   }
 
   /**

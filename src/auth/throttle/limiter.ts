@@ -39,3 +39,21 @@ export async function consumeAll(counters: Counted[], message: string): Promise<
 export async function giveBack(counters: Counted[]): Promise<void> {
   await redisCall(() => Promise.all(counters.map(({ limiter, key }) => limiter.reward(key))));
 }
+
+/**
+ * Runs `attempt`, for which consumeAll took a point from each counter. When it is refused
+ * because the service is saturated (503 with Retry-After: the password-hash queue is full),
+ * nothing was judged, so its points are given back: a right password or a registration
+ * refused that way must not use up the caller's attempts. Any other failure stays counted.
+ */
+export async function givenBackIfSaturated<T>(counters: Counted[], attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (error) {
+    if (error instanceof RetryLaterException && error.getStatus() === 503) {
+      // Should the store fail now, the attempt only stays counted: the caller still hears its 503.
+      await giveBack(counters).catch(() => undefined);
+    }
+    throw error;
+  }
+}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ConflictException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
 import { testRedisUrl } from '../../../test/support/private-redis';
@@ -19,6 +20,19 @@ const judge = (right: boolean) => async () => {
   await sleep(20);
   return right ? 'user' : null;
 };
+
+/** What PasswordHasher throws when its queue is full: nothing was judged. */
+const saturated = () => Promise.reject(new RetryLaterException(503, 'Too many password checks in progress', 1));
+
+/** The failure `promise` rejects with. */
+async function failureOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (reason: unknown) => reason,
+  );
+}
 
 async function refusal(promise: Promise<unknown>): Promise<RetryLaterException> {
   const error = await promise.then(
@@ -74,6 +88,33 @@ function contract(name: string, redis?: Redis) {
       await refusal(throttle.guarded(email, ip, judge(true)));
     });
 
+    it('gives back the guess of a check refused with 503 (the hash queue full): it judged nothing', async () => {
+      const throttle = new LoginThrottle(config(2, 2), redis);
+      const email = `${randomUUID()}@x.io`;
+      const ip = randomUUID();
+      for (let i = 0; i < 5; i++) {
+        const failure = await failureOf(throttle.guarded(email, ip, saturated));
+        expect(failure).toBeInstanceOf(RetryLaterException);
+        expect((failure as RetryLaterException).getStatus()).toBe(503);
+      }
+      // Both guesses of the email and of the IP are still there.
+      expect(await throttle.guarded(email, ip, judge(false))).toBeNull();
+      expect(await throttle.guarded(email, ip, judge(false))).toBeNull();
+      expect((await refusal(throttle.guarded(email, ip, judge(true)))).getStatus()).toBe(429);
+    });
+
+    it('keeps counting a check that failed otherwise', async () => {
+      const throttle = new LoginThrottle(config(2, 1000), redis);
+      const email = `${randomUUID()}@x.io`;
+      const broken = () => Promise.reject(new Error('the users store failed'));
+      for (let i = 0; i < 2; i++) {
+        expect(await failureOf(throttle.guarded(email, randomUUID(), broken))).toEqual(
+          new Error('the users store failed'),
+        );
+      }
+      expect((await refusal(throttle.guarded(email, randomUUID(), judge(true)))).getStatus()).toBe(429);
+    });
+
     it('does not count a refused attempt against the limit that allowed it', async () => {
       const throttle = new LoginThrottle(config(1, 2), redis);
       const ip = randomUUID();
@@ -89,10 +130,26 @@ function contract(name: string, redis?: Redis) {
     it('lets REGISTER_MAX_PER_IP of 40 simultaneous registrations from one IP through', async () => {
       const throttle = new RegistrationThrottle(config(10), redis);
       const ip = randomUUID();
-      const results = await Promise.allSettled(Array.from({ length: 40 }, () => throttle.take(ip)));
+      const register = () => Promise.resolve('account');
+      const results = await Promise.allSettled(Array.from({ length: 40 }, () => throttle.guarded(ip, register)));
       expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(10);
-      await refusal(throttle.take(ip));
-      await expect(throttle.take(randomUUID())).resolves.toBeUndefined();
+      await refusal(throttle.guarded(ip, register));
+      await expect(throttle.guarded(randomUUID(), register)).resolves.toBe('account');
+    });
+
+    it('gives back a registration refused with 503 (the hash queue full), and counts a taken email (409)', async () => {
+      const throttle = new RegistrationThrottle(config(2), redis);
+      const ip = randomUUID();
+      for (let i = 0; i < 5; i++) {
+        const failure = await failureOf(throttle.guarded(ip, saturated));
+        expect(failure).toBeInstanceOf(RetryLaterException);
+        expect((failure as RetryLaterException).getStatus()).toBe(503);
+      }
+      // Both registrations of the IP are still there; a 409 uses one up.
+      const taken = new ConflictException('Email already registered');
+      expect(await failureOf(throttle.guarded(ip, () => Promise.reject(taken)))).toBe(taken);
+      await expect(throttle.guarded(ip, () => Promise.resolve('account'))).resolves.toBe('account');
+      expect((await refusal(throttle.guarded(ip, () => Promise.resolve('account')))).getStatus()).toBe(429);
     });
   });
 }
