@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import type { ConnectOptions } from 'mongoose';
 import type { AppConfig } from '../config/config.schema';
 import { MONGO_STARTUP, MongoReadiness, MongoStartupOptions } from './mongo-readiness';
 
@@ -17,10 +18,29 @@ export const SOCKET_TIMEOUT_MS = 20_000;
 export const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
+ * What Mongoose receives for the one connection (the MongooseModule.forRoot options less its own
+ * `lazyConnection`). Exported so that a spec opens a real connection with exactly these.
+ */
+export const MONGOOSE_CONNECTION_OPTIONS = {
+  serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+  socketTimeoutMS: SOCKET_TIMEOUT_MS,
+  connectTimeoutMS: CONNECT_TIMEOUT_MS,
+  // Do not queue operations while disconnected: the driver's server selection bounds them.
+  bufferCommands: false,
+  // Mongoose would create each collection and build its indexes the moment the model is defined,
+  // which is while the lazy connection is still connecting. Without buffering it does not wait:
+  // createCollection() runs on a `db` that does not exist yet (a TypeError), and init() keeps that
+  // rejection for good. MongoReadiness builds the indexes instead, once connected, before the
+  // service listens.
+  autoIndex: false,
+  autoCreate: false,
+} as const satisfies ConnectOptions;
+
+/**
  * Opens the one MongoDB connection when any store needs it. MongooseModule's core module is
  * global, so feature modules' forFeature() and @InjectConnection() see it. The connection is
- * opened lazily and MongoReadiness awaits it (bounded by MONGODB_CONNECT_TIMEOUT) together with
- * every model's indexes before the service listens: start-up fails with one line, not with
+ * opened lazily and MongoReadiness awaits it (bounded by MONGODB_CONNECT_TIMEOUT), then builds
+ * every model's indexes, before the service listens: start-up fails with one line, not with
  * @nestjs/mongoose's nine retries and a stack dump.
  */
 @Module({})
@@ -45,14 +65,7 @@ export class DatabaseModule {
         MongooseModule.forRoot(config.mongodbUri, {
           // Returned at once, connecting in the background: MongoReadiness bounds and reports the wait.
           lazyConnection: true,
-          serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
-          socketTimeoutMS: SOCKET_TIMEOUT_MS,
-          connectTimeoutMS: CONNECT_TIMEOUT_MS,
-          // Do not queue operations while disconnected: the driver's server selection bounds them.
-          bufferCommands: false,
-          // The unique email and 2dsphere indexes are what make the contract hold; MongoReadiness
-          // awaits them before listening.
-          autoIndex: true,
+          ...MONGOOSE_CONNECTION_OPTIONS,
         }),
       ],
       providers: [{ provide: MONGO_STARTUP, useValue: startup }, MongoReadiness],

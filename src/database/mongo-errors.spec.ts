@@ -1,4 +1,5 @@
 import {
+  MongoAPIError,
   MongoClientClosedError,
   MongoInvalidArgumentError,
   MongoNetworkError,
@@ -28,6 +29,13 @@ const cmap = require('mongodb/lib/cmap/errors') as {
 };
 
 const pool = { address: '127.0.0.1:27017', serverGeneration: 1 };
+
+/** A caller mistake (a MongoAPIError, as the closed-client errors are) that merely bears one's name. */
+class NamedLikeClientClosed extends MongoAPIError {
+  override get name(): string {
+    return 'MongoClientClosedError';
+  }
+}
 
 describe('isMongoUnavailable', () => {
   it.each<[string, Error]>([
@@ -65,6 +73,7 @@ describe('isMongoUnavailable', () => {
     ['a plain Error', new Error('connect ECONNREFUSED 127.0.0.1:27017')],
     // Class, not name: a look-alike is not trusted.
     ['an Error merely named MongoNetworkError', Object.assign(new Error('x'), { name: 'MongoNetworkError' })],
+    ['a MongoAPIError merely named MongoClientClosedError', new NamedLikeClientClosed('x')],
     ['a string', 'MongoNetworkError'],
     ['undefined', undefined],
   ])('%s is not an outage', (_name, error) => {

@@ -1,38 +1,35 @@
 import {
-  MongoAPIError,
+  MongoClientClosedError,
   MongoDriverError,
   MongoError,
   MongoErrorLabel,
   MongoNetworkError,
+  MongoNotConnectedError,
   MongoOperationTimeoutError,
+  MongoServerClosedError,
   MongoServerError,
   MongoServerSelectionError,
+  MongoTopologyClosedError,
 } from 'mongodb';
 import mongoose from 'mongoose';
 import { StoreUnavailableError } from '../common/store-unavailable.error';
 
 /**
  * Driver classes that mean "no server could serve this now". MongoNetworkError covers its
- * subclasses MongoNetworkTimeoutError, MongoPoolClearedError and PoolClearedOnNetworkError.
+ * subclasses MongoNetworkTimeoutError, MongoPoolClearedError and PoolClearedOnNetworkError. The
+ * last four are raised when the client or the topology is closed or was never connected: they
+ * share their base class, MongoAPIError, with caller mistakes, so each is listed by its own class.
  */
 const UNREACHABLE: ReadonlyArray<abstract new (...args: never[]) => Error> = [
   MongoNetworkError,
   MongoServerSelectionError,
   MongoOperationTimeoutError,
   mongoose.Error.MongooseServerSelectionError,
+  MongoNotConnectedError,
+  MongoTopologyClosedError,
+  MongoClientClosedError,
+  MongoServerClosedError,
 ];
-
-/**
- * API errors raised when the client or the topology is closed or was never connected
- * (MongoNotConnectedError, MongoTopologyClosedError, MongoClientClosedError,
- * MongoServerClosedError): they share MongoAPIError with caller mistakes, so by name.
- */
-const CLOSED = new Set([
-  'MongoNotConnectedError',
-  'MongoTopologyClosedError',
-  'MongoClientClosedError',
-  'MongoServerClosedError',
-]);
 
 /**
  * Server answers that only say "not now" (a primary stepping down, a node shutting down or
@@ -57,13 +54,12 @@ const TRANSIENT_SERVER_CODES = new Set([
 /**
  * True when `error` says MongoDB could not be reached or could not serve the operation now:
  * an outage to answer with 503, not a bug. Decided by class, never by message text, except
- * for two driver classes the package does not export (checked by name on their exported
- * base class) and Mongoose's buffering timeout, which has no class of its own.
+ * for a driver class the package does not export (checked by name on its exported base class)
+ * and Mongoose's buffering timeout, which has no class of its own.
  */
 export function isMongoUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (UNREACHABLE.some((type) => error instanceof type)) return true;
-  if (error instanceof MongoAPIError && CLOSED.has(error.name)) return true;
   // WaitQueueTimeoutError: every pooled connection busy past the wait-queue timeout.
   if (error instanceof MongoDriverError && error.name === 'MongoWaitQueueTimeoutError') return true;
   if (error instanceof MongoServerError && typeof error.code === 'number' && TRANSIENT_SERVER_CODES.has(error.code)) {

@@ -7,13 +7,13 @@ import { MongoReadiness } from './mongo-readiness';
 
 /**
  * A stand-in for the Mongoose connection: no mongod can run on the CI machines. It connects (or
- * not) when told, and its models' init() (the index builds) succeed or fail as told. The real
- * server path is in the repository contract specs (with MONGODB_URI); an unreachable server is
- * in test/mongo-startup.e2e-spec.ts.
+ * not) when told, and its models' createIndexes() (the index builds) succeed or fail as told. The
+ * real server path is in the repository contract specs (with MONGODB_URI); a real connection that
+ * never opens is in database.module.spec.ts, an unreachable server in test/mongo-startup.e2e-spec.ts.
  */
 function stubConnection(options: {
   connect: Promise<unknown>;
-  models?: Record<string, { collection: string; init: () => Promise<unknown> }>;
+  models?: Record<string, { collection: string; createIndexes: () => Promise<unknown> }>;
 }) {
   const client = new EventEmitter();
   const connection = Object.assign(new EventEmitter(), {
@@ -22,7 +22,7 @@ function stubConnection(options: {
     models: Object.fromEntries(
       Object.entries(options.models ?? {}).map(([name, model]) => [
         name,
-        { collection: { collectionName: model.collection }, init: model.init },
+        { collection: { collectionName: model.collection }, createIndexes: model.createIndexes },
       ]),
     ),
   });
@@ -43,8 +43,8 @@ describe('MongoReadiness', () => {
     const { connection } = stubConnection({
       connect: Promise.resolve(),
       models: {
-        User: { collection: 'users', init: () => Promise.resolve(order.push('users')) },
-        Post: { collection: 'posts', init: () => Promise.resolve(order.push('posts')) },
+        User: { collection: 'users', createIndexes: () => Promise.resolve(order.push('users')) },
+        Post: { collection: 'posts', createIndexes: () => Promise.resolve(order.push('posts')) },
       },
     });
     const readiness = new MongoReadiness(connection, { uri: URI, connectTimeoutSeconds: 10 });
@@ -54,6 +54,24 @@ describe('MongoReadiness', () => {
 
     expect(order).toEqual(['users', 'posts', 'sessions']);
     expect(fatal).not.toHaveBeenCalled();
+  });
+
+  it('builds no index before the connection is open', async () => {
+    let open!: () => void;
+    const createIndexes = jest.fn(() => Promise.resolve());
+    const { connection } = stubConnection({
+      connect: new Promise<void>((resolve) => (open = resolve)),
+      models: { User: { collection: 'users', createIndexes } },
+    });
+    const readiness = new MongoReadiness(connection, { uri: URI, connectTimeoutSeconds: 10 });
+
+    const started = readiness.onModuleInit();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(createIndexes).not.toHaveBeenCalled();
+
+    open();
+    await started;
+    expect(createIndexes).toHaveBeenCalledTimes(1);
   });
 
   it('refuses to start with one line when an index cannot be built, naming the fields, not the values', async () => {
@@ -67,7 +85,7 @@ describe('MongoReadiness', () => {
     const sessionTask = jest.fn(() => Promise.resolve());
     const { connection } = stubConnection({
       connect: Promise.resolve(),
-      models: { User: { collection: 'users', init: () => Promise.reject(duplicate) } },
+      models: { User: { collection: 'users', createIndexes: () => Promise.reject(duplicate) } },
     });
     const readiness = new MongoReadiness(connection, { uri: URI, connectTimeoutSeconds: 10 });
     readiness.afterConnect('session store', sessionTask);

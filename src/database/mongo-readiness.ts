@@ -22,8 +22,8 @@ interface StartupTask {
 }
 
 /**
- * MongoDB is ready before the service listens: connected within MONGODB_CONNECT_TIMEOUT, every
- * model's indexes built (the unique email and the 2dsphere index the contract stands on), and
+ * MongoDB is ready before the service listens: connected within MONGODB_CONNECT_TIMEOUT, then
+ * every model's indexes built (the unique email and the 2dsphere index the contract stands on), and
  * whatever else registered with afterConnect() (the session store's TTL index). Anything that
  * fails is one line in the log and a refused start-up, never a service running without its
  * indexes (Mongoose alone would only emit an `index` event nobody hears) or answering
@@ -68,8 +68,13 @@ export class MongoReadiness implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     const where = displayMongoUri(this.options.uri);
     await this.step(`MongoDB unreachable at ${where}`, () => this.connected);
+    // Mongoose's own autoIndex/autoCreate are off (DatabaseModule): they would run while the
+    // connection is still being opened. createIndexes() builds every index the schema declares
+    // (creating the collection if need be), reports the first failure, and drops nothing.
     for (const model of Object.values(this.connection.models)) {
-      await this.step(`MongoDB indexes of ${model.collection.collectionName} could not be built`, () => model.init());
+      await this.step(`MongoDB indexes of ${model.collection.collectionName} could not be built`, () =>
+        model.createIndexes(),
+      );
     }
     for (const task of this.tasks) {
       await this.step(`MongoDB ${task.what} is not ready`, task.run);

@@ -1,6 +1,7 @@
 import { Cookie, SessionData } from 'express-session';
 import type { MongoClient } from 'mongodb';
 import mongoose, { Connection } from 'mongoose';
+import { throwAwayDatabaseName, withDatabase } from '../../database/mongo-test-database';
 import { MongoSessionStore } from './mongo-session.store';
 import './session-data';
 
@@ -33,20 +34,22 @@ describe(`MongoSessionStore${process.env.MONGODB_URI ? '' : ' (against a real Mo
       ...collectionOverrides,
     };
     const db = { collection: jest.fn(() => collection) };
-    const client = { db: jest.fn(() => db) } as unknown as MongoClient;
+    const client = { db: jest.fn(() => db) };
     const store = new MongoSessionStore({
-      clientPromise: Promise.resolve(client),
+      clientPromise: Promise.resolve(client as unknown as MongoClient),
       idleTtl: IDLE,
       absoluteTtl: ABSOLUTE,
     });
-    return { store, collection, db };
+    return { store, collection, db, client };
   }
 
   afterEach(() => jest.useRealTimers());
 
-  it('keeps sessions in `sessions`, as subdocuments, with a TTL index on `expires`', async () => {
-    const { store, collection, db } = stubbed();
+  it("keeps sessions in `sessions` of the URI's database, as subdocuments, with a TTL index on `expires`", async () => {
+    const { store, collection, db, client } = stubbed();
     await store.ready();
+    // No name: the client's default, the database the URI names (Mongoose's dbName is not seen).
+    expect(client.db).toHaveBeenCalledWith(undefined);
     expect(db.collection).toHaveBeenCalledWith('sessions');
     expect(collection.createIndex).toHaveBeenCalledWith({ expires: 1 }, { background: true, expireAfterSeconds: 0 });
     await call((done) => store.set('sid-1', sessionAt(Date.now(), Date.now()), done));
@@ -154,9 +157,10 @@ if (mongoUri) {
       );
 
     beforeAll(async () => {
+      // The database in the URI, not Mongoose's dbName: connect-mongo opens client.db() with no
+      // name, the URI's database, and the assertions read the connection's.
       connection = await mongoose
-        .createConnection(mongoUri, {
-          dbName: `contract_sessions_${process.pid}_${Date.now()}`,
+        .createConnection(withDatabase(mongoUri, throwAwayDatabaseName('sessions')), {
           serverSelectionTimeoutMS: 5000,
         })
         .asPromise();
