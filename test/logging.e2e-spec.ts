@@ -36,7 +36,7 @@ describe('logs of the real server process', () => {
     await server?.stop();
   });
 
-  // The line pino-http writes when a response is sent; other lines of a request (an audit event) carry `req` too.
+  // The line written when a response is sent (RequestLogger); other lines of a request (an audit event) carry `req` too.
   const requestLines = () =>
     server.logRecords().filter((record: RequestRecord) => record.req !== undefined && record.res !== undefined);
 

@@ -34,7 +34,8 @@ export class AuditService {
       userAgent: req.get('user-agent')?.slice(0, MAX_USER_AGENT) ?? null,
       detail,
     };
-    this.logger.log({ audit: true, ...event }, type);
+    // With the request (its id, method and url, as its request line says them): no header.
+    this.logger.log({ audit: true, req, ...event }, type);
     this.log.append(event).catch((error: unknown) => {
       this.logger.error({ audit: true, type, err: error }, 'audit event not stored');
     });

@@ -12,6 +12,7 @@ import { BaseExceptionFilter } from '@nestjs/core';
 import type { Response } from 'express';
 import { BEARER_CHALLENGE, bearerChallenge } from '../auth/bearer-challenge';
 import { isMongoUnavailable } from '../database/mongo-errors';
+import { RESPONSE_ERROR } from '../logging/request-logger';
 import { toRedisError } from '../redis/redis-errors';
 import { RetryLaterException } from './retry-later.exception';
 import { StoreUnavailableError } from './store-unavailable.error';
@@ -33,8 +34,11 @@ export class HttpErrorsFilter extends BaseExceptionFilter {
   }
 
   override catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
     const answer = this.answerFor(exception);
-    const res = host.switchToHttp().getResponse<Response>();
+    const res = http.getResponse<Response & { [RESPONSE_ERROR]?: unknown }>();
+    // A bug: Nest logs it (without the request), the request line carries it with the request id.
+    if (!(answer instanceof HttpException)) res[RESPONSE_ERROR] = answer;
     if (answer instanceof RetryLaterException) res.setHeader('Retry-After', String(answer.retryAfterSeconds));
     if (answer instanceof HttpException && answer.getStatus() === 401 && this.challengesBearer) {
       res.setHeader('WWW-Authenticate', bearerChallenge(answer));

@@ -1,13 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
-import type { Options } from 'pino-http';
+import pino, { type DestinationStream, type LoggerOptions } from 'pino';
 import type { AppConfig } from '../config/config.schema';
-
-const REQUEST_ID = /^[\w.-]{1,64}$/;
+import { loggedRequest, RequestLogger, type RequestWithId } from './request-logger';
 
 /**
  * Human-readable logs only for a person watching a development server in a terminal; JSON
@@ -39,33 +35,24 @@ function prettyStream(): DestinationStream | undefined {
 }
 
 /**
- * Structured JSON logs with a request id (the caller's X-Request-Id when well-formed).
- * Requests are logged as method, url and id only: headers, and so cookies and tokens,
- * never reach a log; the redact list is a second line of defence. In development on a
- * terminal the same records are pretty-printed (usePrettyLogs).
+ * Structured JSON logs, one pino logger per application: Nest's own lines through
+ * nestjs-pino's Logger, and one line per request from RequestLogger (with a request id, the
+ * caller's X-Request-Id when well-formed). Requests are logged as method, url and id only:
+ * headers, and so cookies and tokens, never reach a log; the redact list is a second line of
+ * defence. In development on a terminal the same records are pretty-printed (usePrettyLogs).
  */
 @Module({})
-export class LoggingModule {
+export class LoggingModule implements NestModule {
+  constructor(@Inject(RequestLogger) private readonly requests: RequestLogger) {}
+
   static register(config: AppConfig): DynamicModule {
     const pretty = usePrettyLogs(config.nodeEnv, process.stdout.isTTY) ? prettyStream() : undefined;
-    const options: Options = {
+    const options: LoggerOptions = {
       level: config.logLevel,
-      genReqId: (req: IncomingMessage, res: ServerResponse) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // Our serializers get the raw request and response: pino-http's wrappers would first copy
-      // every header into a new object on each request, for these to keep three fields of it.
-      wrapSerializers: false,
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        // A request on a line other than its own (an audit event) is said as the request line says it.
+        req: (req: RequestWithId) => loggedRequest(req),
+        err: pino.stdSerializers.err,
       },
       redact: {
         paths: [
@@ -81,9 +68,17 @@ export class LoggingModule {
         censor: '[redacted]',
       },
     };
+    const logger = pretty ? pino(options, pretty) : pino(options);
     return {
       module: LoggingModule,
-      imports: [LoggerModule.forRoot({ pinoHttp: pretty ? [options, pretty] : options })],
+      // nestjs-pino for Nest's own lines, without its per-request middleware (forRoutes: none):
+      // RequestLogger writes the request lines (see there why).
+      imports: [LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] })],
+      providers: [{ provide: RequestLogger, useValue: new RequestLogger(logger) }],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(this.requests.middleware).forRoutes('{*splat}');
   }
 }
