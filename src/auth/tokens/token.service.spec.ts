@@ -101,4 +101,34 @@ describe('TokenService', () => {
       'Invalid or expired token',
     );
   });
+
+  describe('access tokens it has verified before (VerifiedTokens)', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('answers the same claims again, frozen, and still refuses the token once it expires', () => {
+      const { tokens: remembering } = tokenService({ JWT_ACCESS_TTL: '60' });
+      jest.useFakeTimers({ now: Date.now(), doNotFake: ['nextTick', 'setImmediate'] });
+      const { token, claims } = remembering.signAccess('u', 'f', ['user', 'admin']);
+      const first = remembering.verifyAccess(token);
+      expect(first).toEqual(claims);
+      expect(remembering.verifyAccess(token)).toBe(first);
+      expect(Object.isFrozen(first) && Object.isFrozen(first.roles)).toBe(true);
+      jest.setSystemTime((claims.exp - 1) * 1000);
+      expect(remembering.verifyAccess(token)).toBe(first);
+      jest.setSystemTime(claims.exp * 1000); // jsonwebtoken's rule: expired from exp on
+      expect(() => remembering.verifyAccess(token)).toThrow('Invalid or expired token');
+    });
+
+    it('never takes a token that differs from a verified one in any byte for it', () => {
+      const { token } = tokens.signAccess('u', 'f', ['user']);
+      tokens.verifyAccess(token);
+      const [header, payload, signature] = token.split('.');
+      const flipped = signature.startsWith('A') ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
+      expect(() => tokens.verifyAccess(`${header}.${payload}.${flipped}`)).toThrow('Invalid or expired token');
+      const admin = Buffer.from(JSON.stringify({ ...decodeJwt(token).payload, roles: ['user', 'admin'] })).toString(
+        'base64url',
+      );
+      expect(() => tokens.verifyAccess(`${header}.${admin}.${signature}`)).toThrow('Invalid or expired token');
+    });
+  });
 });

@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import type { AppConfig } from '../../config/config.schema';
 import { Role, ROLES } from '../../users/domain/user';
+import { VerifiedTokens } from './verified-tokens';
 
 /**
  * Explicit token types (RFC 8725 §3.11-3.12): the `typ` header is checked on every
@@ -32,6 +33,9 @@ export interface RefreshClaims extends TokenClaims {
 
 const INVALID = 'Invalid or expired token';
 
+/** Access tokens remembered as verified (VerifiedTokens): a few MB at most, one per active client. */
+const VERIFIED_ACCESS_TOKENS = 10_000;
+
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 @Injectable()
@@ -40,6 +44,7 @@ export class TokenService {
   readonly refreshTtl: number;
   readonly refreshAbsoluteTtl: number;
   private readonly algorithm: AppConfig['jwt']['algorithm'];
+  private readonly verifiedAccess = new VerifiedTokens<TokenClaims>(VERIFIED_ACCESS_TOKENS);
 
   /** `jwt` comes from AuthModule's JwtModule: the keys, algorithm, issuer and audience of JwtKeys.moduleOptions. */
   constructor(
@@ -79,7 +84,13 @@ export class TokenService {
 
   /** @throws 401 unless it is an access token we signed, in date, for this issuer and audience. */
   verifyAccess(token: string): TokenClaims {
-    return this.verify(token, ACCESS_TYP);
+    const known = this.verifiedAccess.get(token, nowSeconds());
+    if (known) return known;
+    const { sub, jti, fam, roles, exp } = this.verify(token, ACCESS_TYP);
+    // Shared by every request that presents this token: nobody may change them.
+    const claims: TokenClaims = Object.freeze({ sub, jti, fam, roles: Object.freeze(roles) as Role[], exp });
+    this.verifiedAccess.add(token, claims);
+    return claims;
   }
 
   verifyRefresh(token: string): RefreshClaims {
