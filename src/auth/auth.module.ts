@@ -1,6 +1,5 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, Optional, Provider, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import cookieParser from 'cookie-parser';
 import { JwtModule } from '@nestjs/jwt';
 import type { AppConfig } from '../config/config.schema';
 import { MongoReadiness } from '../database/mongo-readiness';
@@ -161,8 +160,7 @@ export class AuthModule implements NestModule {
 
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(noStore).forRoutes('auth/{*splat}');
-    // cookie-parser only where a cookie is read: csrf-csrf reads its cookie from req.cookies
-    // (express-session parses its own); in `jwt` mode no request pays for it.
-    if (this.sessionMiddleware) consumer.apply(cookieParser(), SessionMiddleware).forRoutes('{*splat}');
+    // express-session parses its own cookie; CsrfService parses the CSRF cookie when it needs it.
+    if (this.sessionMiddleware) consumer.apply(SessionMiddleware).forRoutes('{*splat}');
   }
 }

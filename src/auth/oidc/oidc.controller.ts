@@ -117,7 +117,7 @@ export class OidcController {
   }
 }
 
-/** One cookie of the request, read from the header: cookie-parser runs only in modes with a session cookie. */
+/** One cookie of the request, read from the header (no middleware parses cookies for every request). */
 function cookieValue(req: Request, name: string): string | undefined {
   for (const pair of (req.headers.cookie ?? '').split(';')) {
     const at = pair.indexOf('=');
