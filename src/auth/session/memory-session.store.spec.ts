@@ -1,20 +1,7 @@
-import { Cookie, SessionData } from 'express-session';
+import { SessionData } from 'express-session';
 import { MemorySessionStore } from './memory-session.store';
 import { createsRecord } from './session-data';
-
-const IDLE = 1800;
-
-/** A session as SessionMechanism leaves it: created at `authenticatedAt`, kept alive at `lastSeenAt`. */
-function sessionAt(authenticatedAt: number, lastSeenAt: number): SessionData {
-  // The typings declare no constructor arguments; express-session's Cookie takes its options.
-  const CookieWithOptions = Cookie as unknown as new (options: object) => Cookie;
-  const cookie = new CookieWithOptions({ maxAge: IDLE * 1000, httpOnly: true, sameSite: 'lax', path: '/' });
-  return { cookie, userId: 'u1', handle: 'h1', roles: ['user'], authenticatedAt, lastSeenAt };
-}
-
-function call(run: (done: (error?: unknown) => void) => void): Promise<void> {
-  return new Promise((resolve, reject) => run((error) => (error ? reject(asError(error)) : resolve())));
-}
+import { asError, call, IDLE, sessionAt } from '../../../test/support/session-records';
 
 /*
  * The rule of the Redis and MongoDB stores (API.md, "Ending wins"): only the login's write creates
@@ -60,7 +47,3 @@ describe('MemorySessionStore', () => {
     expect(await get('never-logged-in')).toBeUndefined();
   });
 });
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}

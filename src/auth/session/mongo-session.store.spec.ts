@@ -3,22 +3,9 @@ import type { MongoClient } from 'mongodb';
 import mongoose, { Connection } from 'mongoose';
 import { throwAwayDatabaseName, withDatabase } from '../../database/mongo-test-database';
 import { MongoSessionStore } from './mongo-session.store';
-import './session-data';
+import { asError, call, IDLE, sessionAt } from '../../../test/support/session-records';
 
-const IDLE = 1800;
 const ABSOLUTE = 43200;
-
-/** A session as SessionMechanism leaves it, with a real express-session Cookie. */
-function sessionAt(authenticatedAt: number, lastSeenAt: number): SessionData {
-  // The typings declare no constructor arguments; express-session's Cookie takes its options.
-  const CookieWithOptions = Cookie as unknown as new (options: object) => Cookie;
-  const cookie = new CookieWithOptions({ maxAge: IDLE * 1000, httpOnly: true, sameSite: 'lax', path: '/' });
-  return { cookie, userId: 'u1', handle: 'h1', roles: ['user'], authenticatedAt, lastSeenAt };
-}
-
-function call(run: (done: (error?: unknown) => void) => void): Promise<void> {
-  return new Promise((resolve, reject) => run((error) => (error ? reject(asError(error)) : resolve())));
-}
 
 /*
  * Unit tests on a stub collection that records what the store sends: no mongod can run on the CI
@@ -243,8 +230,4 @@ if (mongoUri) {
       expect(found.get('many-1')).toMatchObject({ userId: 'u1', authenticatedAt: login });
     });
   });
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }
