@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { testRedisUrl } from '../../../test/support/private-redis';
+import { StoreUnavailableError } from '../../common/store-unavailable.error';
 import { redisKeys } from '../../redis/keys';
+import { RedisWrites } from '../../redis/redis-writes';
 import { MemoryOidcTicketStore } from './memory-oidc-ticket.store';
 import { MemorySsoLogins } from './memory-sso-logins';
 import { OidcTicketStore } from './oidc-ticket.store';
@@ -101,12 +103,20 @@ describe('with Redis', () => {
   contract(
     'redis',
     () => new RedisOidcTicketStore(redis),
-    () => new RedisSsoLogins(redis),
+    () => new RedisSsoLogins(redis, new RedisWrites(redis, 0, 0)),
   );
+
+  it('records a login only once REDIS_WRITE_REPLICAS replicas have it (RedisWrites)', async () => {
+    // This run's Redis has no replica: asked for one, the write is not confirmed, and the caller hears so.
+    const unconfirmed = new RedisSsoLogins(redis, new RedisWrites(redis, 1, 50));
+    await expect(unconfirmed.record(randomUUID(), randomUUID(), ['h'], 120)).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+  });
 
   it("keeps a user's SSO logins in the user's hash slot, with a TTL", async () => {
     const userId = randomUUID();
-    await new RedisSsoLogins(redis).record(userId, randomUUID(), ['h'], 120);
+    await new RedisSsoLogins(redis, new RedisWrites(redis, 0, 0)).record(userId, randomUUID(), ['h'], 120);
     const key = redisKeys.oidcUserLogins(userId);
     expect(key).toContain(`{u:${userId}}`);
     expect(await redis.ttl(key)).toBeGreaterThan(100);
