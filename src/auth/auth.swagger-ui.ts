@@ -38,6 +38,9 @@ interface SwaggerUiSystem {
   authActions: { logout(schemes: string[]): void };
 }
 
+/** The page Swagger UI runs in: its swagger-ui-init.js keeps the system in `window.ui`. */
+type SwaggerUiWindow = Window & { ui?: SwaggerUiSystem };
+
 /**
  * Cookie sessions: before a request to an operation whose requirements include the document's
  * `csrf` scheme (POST, PATCH, PUT and DELETE on protected routes), fetch a token bound to the
@@ -47,7 +50,7 @@ interface SwaggerUiSystem {
  * bearer token (which needs none), is left as it is.
  */
 export async function requestInterceptor(request: SwaggerUiRequest): Promise<SwaggerUiRequest> {
-  const spec = (window as unknown as { ui?: SwaggerUiSystem }).ui?.specSelectors.specJson();
+  const spec = (window as SwaggerUiWindow).ui?.specSelectors.specJson();
   const header = spec?.getIn(['components', 'securitySchemes', 'csrf', 'name']);
   if (!spec || typeof header !== 'string') return request;
   const sent = Object.keys(request.headers).map((name) => name.toLowerCase());
@@ -82,7 +85,7 @@ export async function requestInterceptor(request: SwaggerUiRequest): Promise<Swa
  * it. The token stays in the page's memory (Swagger UI does not persist it).
  */
 export function responseInterceptor(response: SwaggerUiResponse): SwaggerUiResponse {
-  const ui = (window as unknown as { ui?: SwaggerUiSystem }).ui;
+  const ui = (window as SwaggerUiWindow).ui;
   if (!ui?.specSelectors.specJson().getIn(['components', 'securitySchemes', 'bearer'])) return response;
   const path = new URL(response.url, window.location.href).pathname;
   const body = response.obj as { accessToken?: unknown } | undefined;

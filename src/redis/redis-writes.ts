@@ -4,10 +4,16 @@ import type { RedisClient } from './redis.client';
 import { toRedisError } from './redis-errors';
 
 /** ioredis's inline transaction (its README, "Transaction"): inside a pipeline, `multi()` queues
- * MULTI and `exec()` queues EXEC and returns the pipeline. Its typings do not model this. */
+ * MULTI and `exec()` queues EXEC and returns the pipeline. Its typings do not model this:
+ * ChainableCommander declares no `multi()`, and its `exec()` as the one that sends the pipeline. */
 interface InlineTransaction {
   multi(): unknown;
   exec(): unknown;
+}
+
+/** Whether `pipeline` has the `multi()` of ioredis's Pipeline (see InlineTransaction). */
+function hasInlineTransaction(pipeline: ChainableCommander): pipeline is ChainableCommander & InlineTransaction {
+  return 'multi' in pipeline && typeof pipeline.multi === 'function';
 }
 
 /** Fewer replicas than REDIS_WRITE_REPLICAS confirmed a write in REDIS_WRITE_TIMEOUT. */
@@ -49,7 +55,11 @@ export class RedisWrites {
    */
   async commit(build: (tx: ChainableCommander) => void): Promise<unknown[]> {
     const pipeline = this.redis.pipeline();
-    const inline = pipeline as unknown as InlineTransaction;
+    if (!hasInlineTransaction(pipeline)) {
+      // An ioredis upgrade dropped it: fail every confirmed write at once, not send them unwrapped.
+      throw new Error('ioredis pipelines have no multi(): RedisWrites cannot open a transaction');
+    }
+    const inline: InlineTransaction = pipeline;
     inline.multi();
     build(pipeline);
     const queued = pipeline.length - 1;
@@ -90,7 +100,19 @@ export class RedisWrites {
  * matched to a command it sent): name it from its place in the pipeline, for the error log.
  */
 function withCommand(error: Error, pipeline: ChainableCommander, position: number): Error {
-  const queue = (pipeline as unknown as { _queue?: Array<{ name?: unknown }> })._queue;
-  const name = queue?.[position]?.name;
-  return typeof name === 'string' ? Object.assign(error, { command: { name } }) : error;
+  const name = queuedCommandName(pipeline, position);
+  return name === undefined ? error : Object.assign(error, { command: { name } });
+}
+
+/**
+ * The name of the command at `position` in ioredis's Pipeline, read from its private `_queue`
+ * (the Commands queued, in order), which its typings do not expose. Best effort, for the log
+ * only: if a later ioredis keeps it elsewhere, the error goes out without the name rather than
+ * being replaced by one about the lookup.
+ */
+function queuedCommandName(pipeline: ChainableCommander, position: number): string | undefined {
+  const queue: unknown = '_queue' in pipeline ? pipeline._queue : undefined;
+  const command: unknown = Array.isArray(queue) ? queue[position] : undefined;
+  const name: unknown = typeof command === 'object' && command !== null && 'name' in command ? command.name : undefined;
+  return typeof name === 'string' ? name : undefined;
 }

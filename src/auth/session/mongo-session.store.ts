@@ -96,11 +96,15 @@ export class MongoSessionStore extends MongoStore {
   }
 }
 
-/** As connect-mongo's default serializer: the session's fields, its Cookie as plain data. */
-function serialize(session: SessionData): StoredSession {
+/**
+ * As connect-mongo's default serializer: the session's fields, its Cookie as plain data.
+ * Generic: `for...in` over a type parameter types each key as a key of it, so reading
+ * `session[key]` needs no index signature (SessionData, an interface, declares none).
+ */
+function serialize<Session extends SessionData>(session: Session): StoredSession {
   const stored: StoredSession = {};
   for (const key in session) {
-    const value = (session as unknown as Record<string, unknown>)[key];
+    const value = session[key];
     stored[key] = key === 'cookie' ? toPlainCookie(value) : value;
   }
   return stored;

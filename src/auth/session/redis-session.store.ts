@@ -4,9 +4,10 @@ import { SESSION_PREFIX } from '../../redis/keys';
 import type { RedisClient } from '../../redis/redis.client';
 import type { RedisWrites } from '../../redis/redis-writes';
 import { createsRecord } from './session-data';
-import { createSessionSerializer } from './session-serializer';
+import type { SessionSerializer } from './session-serializer';
 
 type Callback = (error?: unknown) => void;
+type GetCallback = (error: unknown, session?: SessionData | null) => unknown;
 
 /**
  * connect-redis, with two rules added:
@@ -17,21 +18,47 @@ type Callback = (error?: unknown) => void;
  * - the login's write and every ending (destroy) go through RedisWrites, so that with
  *   REDIS_WRITE_REPLICAS a failover cannot undo a login or a logout the client was told about.
  *   A lost keep-alive only moves the idle deadline back: it is not confirmed.
+ *
+ * Records are written and read with a SessionSerializer, whose parse() answers null for a
+ * record that is not a session. connect-redis's Serializer type has no such answer, so get()
+ * is ours (connect-redis's own, with that parse) and connect-redis gets `forConnectRedis`.
  */
 export class RedisSessionStore extends RedisStore {
   constructor(
     private readonly redis: RedisClient,
     private readonly writes: RedisWrites,
     private readonly ttlOf: (session: SessionData) => number,
-    serializer: ReturnType<typeof createSessionSerializer>,
+    private readonly codec: SessionSerializer,
   ) {
     // No touch: an EXPIRE on every request would buy nothing the keep-alive write does not.
-    super({ client: redis, prefix: SESSION_PREFIX, ttl: ttlOf, disableTouch: true, serializer });
+    super({
+      client: redis,
+      prefix: SESSION_PREFIX,
+      ttl: ttlOf,
+      disableTouch: true,
+      serializer: forConnectRedis(codec),
+    });
+  }
+
+  /**
+   * connect-redis's get(), reading with our parse(): a missing record and one that is not a
+   * session both answer null (no session). Like connect-redis, it calls `done` when given, and
+   * otherwise resolves with the session (or rejects).
+   */
+  override async get(sid: string, done?: GetCallback): Promise<unknown> {
+    try {
+      const raw = await this.client.get(this.prefix + sid);
+      const session = raw ? this.codec.parse(raw) : null;
+      return done ? done(null, session) : session;
+    } catch (error) {
+      if (done) return done(error, null);
+      throw error;
+    }
   }
 
   override async set(sid: string, session: SessionData, done?: Callback): Promise<void> {
     const key = this.prefix + sid;
-    const value = this.serializer.stringify(session);
+    const value = this.codec.stringify(session);
     const ttl = this.ttlOf(session);
     await settle(done, () =>
       createsRecord(session)
@@ -53,4 +80,21 @@ async function settle(done: Callback | undefined, write: () => Promise<unknown>)
   } catch (error) {
     done?.(error);
   }
+}
+
+/**
+ * `codec` as connect-redis's Serializer, whose parse() must answer a session. connect-redis
+ * reads with it only in get(), replaced above, and all(), which express-session never calls:
+ * there a record that is not a session fails the call (before, all() failed setting `id` on the
+ * null that parse() answered).
+ */
+function forConnectRedis(codec: SessionSerializer) {
+  return {
+    stringify: (session: SessionData): string => codec.stringify(session),
+    parse(raw: string): SessionData {
+      const session = codec.parse(raw);
+      if (!session) throw new Error('A record under the session prefix is not a session');
+      return session;
+    },
+  };
 }

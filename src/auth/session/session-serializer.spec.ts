@@ -15,10 +15,7 @@ describe('session serializer', () => {
   } as unknown as SessionData;
 
   it('round-trips every field, the cookie rebuilt from configuration and the stored expiry', () => {
-    expect(serializer.parse(serializer.stringify(session))).toEqual({
-      ...session,
-      cookie: { ...session.cookie, expires: expires.toISOString() },
-    });
+    expect(serializer.parse(serializer.stringify(session))).toEqual(session);
   });
 
   it('stores no cookie attributes, only the expiry', () => {
@@ -38,7 +35,7 @@ describe('session serializer', () => {
   it('reads a record written before roles existed as a session with none', () => {
     const stored = JSON.parse(serializer.stringify(session)) as Record<string, unknown>;
     delete stored.r;
-    expect(serializer.parse(JSON.stringify(stored)).roles).toEqual([]);
+    expect(serializer.parse(JSON.stringify(stored))?.roles).toEqual([]);
   });
 
   it.each([
@@ -48,6 +45,7 @@ describe('session serializer', () => {
     ['a user id that is not a string', JSON.stringify({ u: 1, a: 1, l: 1, h: 'h', e: 1 })],
     ['no expiry', JSON.stringify({ u: 'x', a: 1, l: 1, h: 'h' })],
     ['roles that are not a list of strings', JSON.stringify({ u: 'x', a: 1, l: 1, h: 'h', e: 1, r: 'admin' })],
+    ['an expiry that is no date', JSON.stringify({ u: 'x', a: 1, l: 1, h: 'h', e: 1e300 })],
   ])('reads %s as no session', (_label, raw) => {
     expect(serializer.parse(raw)).toBeNull();
   });

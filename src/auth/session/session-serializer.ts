@@ -15,13 +15,20 @@ interface StoredSession {
   e: number;
 }
 
+/** How RedisSessionStore writes a session to Redis and reads it back. */
+export interface SessionSerializer {
+  stringify(session: SessionData): string;
+  /** The session, or null for a record that is not one. */
+  parse(raw: string): SessionData | null;
+}
+
 /**
- * connect-redis serializer that stores a session in about a third of express-session's
+ * Serializer for RedisSessionStore that stores a session in about a third of express-session's
  * JSON (which repeats every cookie attribute in every record). A record that is not a
  * session (corrupted, or written by something else) reads as no session at all: the
  * request is unauthenticated (401), never a 500.
  */
-export function createSessionSerializer(cookie: CookieOptions, idleTtl: number) {
+export function createSessionSerializer(cookie: CookieOptions, idleTtl: number): SessionSerializer {
   return {
     stringify(session: SessionData): string {
       const stored: StoredSession = {
@@ -36,9 +43,9 @@ export function createSessionSerializer(cookie: CookieOptions, idleTtl: number) 
       return JSON.stringify(stored);
     },
 
-    parse(raw: string): SessionData {
+    parse(raw: string): SessionData | null {
       const stored = parseStored(raw);
-      if (!stored) return null as unknown as SessionData; // connect-redis passes it on: "no session"
+      if (!stored) return null; // RedisSessionStore.get passes it on: "no session"
       return {
         userId: stored.u,
         authenticatedAt: stored.a,
@@ -46,9 +53,9 @@ export function createSessionSerializer(cookie: CookieOptions, idleTtl: number) 
         handle: stored.h,
         roles: stored.r ?? [],
         ...(stored.f ? { refreshFamily: stored.f } : {}),
-        // express-session rebuilds its Cookie from these (and turns the string into a Date).
-        cookie: { ...cookie, originalMaxAge: idleTtl * 1000, expires: new Date(stored.e).toISOString() },
-      } as unknown as SessionData;
+        // The Cookie's fields: express-session rebuilds its Cookie from them (Store#createSession).
+        cookie: { ...cookie, originalMaxAge: idleTtl * 1000, expires: new Date(stored.e) },
+      };
     },
   };
 }
@@ -64,6 +71,7 @@ function parseStored(raw: string): StoredSession | null {
       typeof value.l === 'number' &&
       typeof value.h === 'string' &&
       typeof value.e === 'number' &&
+      !Number.isNaN(new Date(value.e).getTime()) &&
       (value.r === undefined || (Array.isArray(value.r) && value.r.every((role) => typeof role === 'string')));
     return valid ? (value as StoredSession) : null;
   } catch {
