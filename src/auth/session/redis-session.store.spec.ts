@@ -5,11 +5,10 @@ import { SESSION_PREFIX } from '../../redis/keys';
 import { RedisWrites } from '../../redis/redis-writes';
 import { RedisSessionStore } from './redis-session.store';
 import { createSessionSerializer } from './session-serializer';
+import { asError, endingWinsContract, getSession, IDLE } from '../../../test/support/session-records';
 
-const IDLE = 1800;
-
-/** RedisSessionStore's reads, on this run's private Redis (REDIS_URL, from the Jest globalSetup). */
-describe('RedisSessionStore.get', () => {
+/** RedisSessionStore on this run's private Redis (REDIS_URL, from the Jest globalSetup). */
+describe('RedisSessionStore', () => {
   let redis: Redis;
   let store: RedisSessionStore;
   const sids: string[] = [];
@@ -19,12 +18,7 @@ describe('RedisSessionStore.get', () => {
     return id;
   };
   // express-session's way: a callback, the returned promise ignored.
-  const get = (id: string) =>
-    new Promise<SessionData | null | undefined>((resolve, reject) => {
-      void store.get(id, (error: unknown, found?: SessionData | null) =>
-        error ? reject(asError(error)) : resolve(found),
-      );
-    });
+  const get = (id: string) => getSession(store, id);
 
   beforeAll(() => {
     redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
@@ -35,6 +29,8 @@ describe('RedisSessionStore.get', () => {
     if (sids.length > 0) await redis.del(...sids.map((id) => SESSION_PREFIX + id));
     redis.disconnect();
   });
+
+  endingWinsContract(() => store, sid);
 
   it('reads a session the store wrote', async () => {
     const id = sid();
@@ -68,7 +64,3 @@ describe('RedisSessionStore.get', () => {
     expect(await store.get(id)).toBeNull();
   });
 });
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(JSON.stringify(error));
-}
