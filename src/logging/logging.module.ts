@@ -52,7 +52,6 @@ export class LoggingModule implements NestModule {
       serializers: {
         // A request on a line other than its own (an audit event) is said as the request line says it.
         req: (req: RequestWithId) => loggedRequest(req),
-        err: pino.stdSerializers.err,
       },
       redact: {
         paths: [

@@ -46,14 +46,16 @@ export class RedisSessionStore extends RedisStore {
    * otherwise resolves with the session (or rejects).
    */
   override async get(sid: string, done?: GetCallback): Promise<unknown> {
+    let session: SessionData | null;
     try {
       const raw = await this.client.get(this.prefix + sid);
-      const session = raw ? this.codec.parse(raw) : null;
-      return done ? done(null, session) : session;
+      session = raw ? this.codec.parse(raw) : null;
     } catch (error) {
       if (done) return done(error, null);
       throw error;
     }
+    // Outside the try: a callback that throws must not be called a second time with its own error.
+    return done ? done(null, session) : session;
   }
 
   override async set(sid: string, session: SessionData, done?: Callback): Promise<void> {
