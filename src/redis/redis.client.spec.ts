@@ -185,6 +185,10 @@ describe('createRedisClient', () => {
         env: { ...env, AUTH_STRATEGY: 'session', LOG_LEVEL: 'warn', NODE_EXTRA_CA_CERTS: certificates.ca },
       });
       try {
+        // The server listens before its Redis client is connected (a cluster client discovers
+        // every node over TLS first): /health answers 503 until then, which a busy machine makes
+        // last. The count bounds the wait; the answer once it is up is checked whole below.
+        await until('GET /health 200', async () => (await request(server.url).get('/health')).status === 200, 1200);
         await request(server.url)
           .get('/health')
           .expect(200, {
@@ -231,6 +235,6 @@ describe('createRedisClient', () => {
       } finally {
         await cluster.stop();
       }
-    }, 120_000);
+    }, 240_000); // a hang detector: three TLS nodes and a server starting on a busy machine
   });
 });
